@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/stun/v3"
 	"github.com/qrtc/qrtc/internal/netns"
 )
 
@@ -228,5 +229,53 @@ func TestBadConfig(t *testing.T) {
 				t.Errorf("NewTopology(%s) = %v, want ErrBadConfig", name, err)
 			}
 		})
+	}
+}
+
+func TestSTUN(t *testing.T) {
+	t.Parallel()
+	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade}}})
+	srv, err := top.Public.StartSTUN(3478)
+	if err != nil {
+		t.Fatalf("StartSTUN: %v", err)
+	}
+	defer srv.Close()
+	if got, want := srv.URL(), "stun:203.0.113.1:3478"; got != want {
+		t.Errorf("URL() = %q, want %q", got, want)
+	}
+	pc, err := top.Sides[0].Clients[0].ListenPacket("udp4", ":0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pc.Close()
+	req := stun.MustBuild(stun.TransactionID, stun.BindingRequest)
+	buf := make([]byte, 1500)
+	for try := 0; ; try++ {
+		if try == 5 {
+			t.Fatalf("no STUN response from %v after 5 tries", srv.Addr)
+		}
+		if _, err := pc.WriteTo(req.Raw, net.UDPAddrFromAddrPort(srv.Addr)); err != nil {
+			t.Fatal(err)
+		}
+		pc.SetReadDeadline(time.Now().Add(2 * time.Second))
+		n, _, err := pc.ReadFrom(buf)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := &stun.Message{Raw: buf[:n]}
+		if err := res.Decode(); err != nil {
+			t.Fatalf("decode STUN response: %v", err)
+		}
+		var xor stun.XORMappedAddress
+		if err := xor.GetFrom(res); err != nil {
+			t.Fatalf("XOR-MAPPED-ADDRESS: %v", err)
+		}
+		if got, want := xor.IP.String(), top.Sides[0].Router.Addr.String(); got != want {
+			t.Errorf("mapped address %v, want the router's %v", xor, want)
+		}
+		return
 	}
 }
