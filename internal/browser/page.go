@@ -1,0 +1,309 @@
+package browser
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/qrtc/qrtc/internal/netns"
+)
+
+//go:embed page.html
+var pageHTML []byte
+
+// Role says which side of the offer/answer exchange a page takes.
+type Role int
+
+// The two roles of a page.
+const (
+	// Offerer creates the data channel and the offer.
+	Offerer Role = iota + 1
+	// Answerer waits for an offer and answers it.
+	Answerer
+)
+
+// String returns "offer" or "answer", the page's name for the role.
+func (r Role) String() string {
+	switch r {
+	case Offerer:
+		return "offer"
+	case Answerer:
+		return "answer"
+	}
+	return fmt.Sprintf("Role(%d)", int(r))
+}
+
+// PageConfig configures a Page.
+type PageConfig struct {
+	// Role is the page's side of the exchange.
+	Role Role
+	// ICEServers are ICE server URLs such as "stun:203.0.113.1:3478"; none
+	// means host candidates only.
+	ICEServers []string
+}
+
+// longPoll is how long the server holds a GET before answering 204 (the page
+// then asks again).
+const longPoll = 10 * time.Second
+
+// Page is the Go side of the test page: an HTTP server inside a namespace
+// that serves the page and exchanges descriptions and messages with it.
+// Its methods are safe for concurrent use.
+type Page struct {
+	cfg PageConfig
+	ln  net.Listener
+	srv *http.Server
+
+	local    chan string
+	open     chan struct{}
+	commands chan string
+	received chan string
+	failed   chan struct{}
+	closed   chan struct{}
+
+	mu        sync.Mutex
+	remote    string
+	remoteSet chan struct{}
+	openOnce  sync.Once
+	localOnce sync.Once
+	failOnce  sync.Once
+	closeOnce sync.Once
+	failure   string
+	logLines  []string
+}
+
+// NewPage starts a page server on a loopback port inside ns. Close it when
+// done.
+func NewPage(ns *netns.Namespace, cfg PageConfig) (*Page, error) {
+	if cfg.Role != Offerer && cfg.Role != Answerer {
+		return nil, fmt.Errorf("browser: page role %q is neither Offerer nor Answerer", cfg.Role)
+	}
+	ln, err := ns.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("browser: page server: %w", err)
+	}
+	p := &Page{
+		cfg:       cfg,
+		ln:        ln,
+		local:     make(chan string, 1),
+		open:      make(chan struct{}),
+		commands:  make(chan string, 64),
+		received:  make(chan string, 1024),
+		failed:    make(chan struct{}),
+		closed:    make(chan struct{}),
+		remoteSet: make(chan struct{}),
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", p.serveHTML)
+	mux.HandleFunc("GET /favicon.ico", http.NotFound)
+	mux.HandleFunc("POST /local", p.serveLocal)
+	mux.HandleFunc("GET /remote", p.serveRemote)
+	mux.HandleFunc("POST /open", p.serveOpen)
+	mux.HandleFunc("GET /command", p.serveCommand)
+	mux.HandleFunc("POST /received", p.serveReceived)
+	mux.HandleFunc("POST /log", p.serveLog)
+	mux.HandleFunc("POST /error", p.serveError)
+	p.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go p.srv.Serve(ln) // returns when Close closes the server
+	return p, nil
+}
+
+// URL is the address the browser must open (on loopback inside the page's
+// namespace).
+func (p *Page) URL() string {
+	q := url.Values{"role": {p.cfg.Role.String()}}
+	for _, s := range p.cfg.ICEServers {
+		q.Add("ice", s)
+	}
+	return "http://" + p.ln.Addr().String() + "/?" + q.Encode()
+}
+
+// LocalDescription waits for the page's local description, sent once ICE
+// gathering is complete, and returns it in the W3C JSON form exactly as the
+// browser wrote it.
+func (p *Page) LocalDescription(ctx context.Context) (string, error) {
+	select {
+	case d := <-p.local:
+		p.local <- d // leave it for the next caller
+		return d, nil
+	case <-p.failed:
+		return "", p.err()
+	case <-p.closed:
+		return "", ErrClosed
+	case <-ctx.Done():
+		return "", fmt.Errorf("browser: waiting for the page's local description: %w (page log: %s)", ctx.Err(), p.Log())
+	}
+}
+
+// SetRemoteDescription hands the page the other side's description (W3C
+// JSON form). Only the first call counts.
+func (p *Page) SetRemoteDescription(desc string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	select {
+	case <-p.remoteSet:
+	default:
+		p.remote = desc
+		close(p.remoteSet)
+	}
+}
+
+// WaitOpen waits until the page's data channel is open.
+func (p *Page) WaitOpen(ctx context.Context) error {
+	select {
+	case <-p.open:
+		return nil
+	case <-p.failed:
+		return p.err()
+	case <-p.closed:
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("browser: waiting for the page's data channel to open: %w (page log: %s)", ctx.Err(), p.Log())
+	}
+}
+
+// Send makes the page send msg on its data channel (once it is open).
+func (p *Page) Send(ctx context.Context, msg string) error {
+	select {
+	case p.commands <- msg:
+		return nil
+	case <-p.failed:
+		return p.err()
+	case <-p.closed:
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("browser: queueing message %q: %w", msg, ctx.Err())
+	}
+}
+
+// Receive waits for the next message the page received on its data channel.
+func (p *Page) Receive(ctx context.Context) (string, error) {
+	select {
+	case m := <-p.received:
+		return m, nil
+	case <-p.failed:
+		return "", p.err()
+	case <-p.closed:
+		return "", ErrClosed
+	case <-ctx.Done():
+		return "", fmt.Errorf("browser: waiting for a message: %w (page log: %s)", ctx.Err(), p.Log())
+	}
+}
+
+// Log returns what the page reported so far (ICE and connection states),
+// one event per line.
+func (p *Page) Log() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return strings.Join(p.logLines, "; ")
+}
+
+// Close stops the page server. It is idempotent.
+func (p *Page) Close() error {
+	var err error
+	p.closeOnce.Do(func() {
+		close(p.closed)
+		if e := p.srv.Close(); e != nil && !errors.Is(e, net.ErrClosed) {
+			err = fmt.Errorf("browser: close page server: %w", e)
+		}
+	})
+	return err
+}
+
+func (p *Page) err() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return fmt.Errorf("%w: %s", ErrPage, p.failure)
+}
+
+// body reads a request body of at most 1 MiB.
+func body(r *http.Request) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	return string(b), err
+}
+
+func (p *Page) serveHTML(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(pageHTML)
+}
+
+func (p *Page) serveLocal(w http.ResponseWriter, r *http.Request) {
+	b, err := body(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	p.localOnce.Do(func() { p.local <- b })
+}
+
+func (p *Page) serveRemote(w http.ResponseWriter, r *http.Request) {
+	t := time.NewTimer(longPoll)
+	defer t.Stop()
+	select {
+	case <-p.remoteSet:
+		p.mu.Lock()
+		d := p.remote
+		p.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, d)
+	case <-t.C:
+		w.WriteHeader(http.StatusNoContent)
+	case <-r.Context().Done():
+	}
+}
+
+func (p *Page) serveOpen(w http.ResponseWriter, r *http.Request) {
+	p.openOnce.Do(func() { close(p.open) })
+}
+
+func (p *Page) serveCommand(w http.ResponseWriter, r *http.Request) {
+	t := time.NewTimer(longPoll)
+	defer t.Stop()
+	select {
+	case m := <-p.commands:
+		io.WriteString(w, m)
+	case <-t.C:
+		w.WriteHeader(http.StatusNoContent)
+	case <-r.Context().Done():
+	}
+}
+
+func (p *Page) serveReceived(w http.ResponseWriter, r *http.Request) {
+	b, err := body(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	select {
+	case p.received <- b:
+	case <-r.Context().Done():
+	}
+}
+
+func (p *Page) serveLog(w http.ResponseWriter, r *http.Request) {
+	b, _ := body(r)
+	p.mu.Lock()
+	if len(p.logLines) < 1000 {
+		p.logLines = append(p.logLines, b)
+	}
+	p.mu.Unlock()
+}
+
+func (p *Page) serveError(w http.ResponseWriter, r *http.Request) {
+	b, _ := body(r)
+	p.failOnce.Do(func() {
+		p.mu.Lock()
+		p.failure = b
+		p.mu.Unlock()
+		close(p.failed)
+	})
+}
