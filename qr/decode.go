@@ -1,0 +1,153 @@
+package qr
+
+import (
+	"fmt"
+	"image"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"golang.org/x/text/encoding"
+)
+
+// workSide is the longest side, in pixels, of the first (downscaled) copy
+// of a large image that Decode tries. A phone photo of a screen usually
+// shows the code large enough to read at this size, and it is fast.
+const workSide = 1000
+
+// binarizer selects how luminance becomes black and white.
+type binarizer int
+
+const (
+	// hybrid thresholds each 8x8 block by its neighbourhood: uneven light.
+	hybrid binarizer = iota
+	// global uses one threshold from the histogram: blur and low contrast.
+	global
+)
+
+// attempt is one way of reading a prepared image.
+type attempt struct {
+	bin  binarizer
+	pure bool // the image is just the symbol and its quiet zone
+}
+
+// Decode reads the QR code in img and returns its text: the bytes stored in
+// the symbol, interpreted as UTF-8 only when the symbol says so (an ECI);
+// otherwise the stored bytes unchanged. It returns an error wrapping
+// ErrNoCode when no code can be read.
+//
+// See the package documentation for the strategy.
+func Decode(img image.Image) (string, error) {
+	if img == nil {
+		return "", fmt.Errorf("%w: no image given", ErrNoCode)
+	}
+	b := img.Bounds()
+	if b.Empty() {
+		return "", fmt.Errorf("%w: the image is empty", ErrNoCode)
+	}
+	if int64(b.Dx())*int64(b.Dy()) > MaxPixels {
+		return "", fmt.Errorf("%w: %q pixels is over the %d-megapixel limit: scale the picture down",
+			ErrImageTooLarge, fmt.Sprintf("%dx%d", b.Dx(), b.Dy()), MaxPixels>>20)
+	}
+	if text, ok := decodePlane(toGray(img)); ok {
+		return text, nil
+	}
+	return "", ErrNoCode
+}
+
+// decodePlane runs the strategy described in doc.go.
+func decodePlane(full *plane) (string, bool) {
+	longest := max(full.w, full.h)
+	f0 := (longest + workSide - 1) / workSide
+	first := full.downscale(f0)
+
+	// 1. The working copy, as it is and inverted.
+	for _, p := range []*plane{first, first.inverted()} {
+		if text, ok := try(p, attempt{bin: hybrid}); ok {
+			return text, true
+		}
+	}
+	// 2. A clean symbol the finder-pattern detector misses.
+	for _, p := range []*plane{first, first.inverted()} {
+		if text, ok := try(p, attempt{bin: hybrid, pure: true}); ok {
+			return text, true
+		}
+	}
+	// 3. Finer copies, down to full resolution: a small code in a large
+	// picture.
+	for f := f0 / 2; f >= 1 && f0 > 1; f /= 2 {
+		p := full.downscale(f)
+		for _, q := range []*plane{p, p.inverted()} {
+			if text, ok := try(q, attempt{bin: hybrid}); ok {
+				return text, true
+			}
+		}
+		if f == 1 {
+			break
+		}
+	}
+	// 4. Terminal drawings: fill the light gaps between text rows, then a
+	// coarser copy, which also averages noise and blur away.
+	var variants []*plane
+	for _, k := range []int{2, 4, 8} {
+		if k*40 < max(first.w, first.h) {
+			variants = append(variants, first.closeRows(k), first.inverted().closeRows(k))
+		}
+	}
+	if max(first.w, first.h) >= 300 {
+		half := first.downscale(2)
+		variants = append(variants, half, half.inverted())
+	}
+	for _, p := range variants {
+		if text, ok := try(p, attempt{bin: hybrid}); ok {
+			return text, true
+		}
+	}
+	// 5. One global threshold: heavy blur, low contrast.
+	for _, p := range []*plane{first, first.inverted()} {
+		if text, ok := try(p, attempt{bin: global}); ok {
+			return text, true
+		}
+	}
+	return "", false
+}
+
+// try runs gozxing's QR reader once. gozxing is third-party code given
+// arbitrary pixels: a panic in it counts as a failed attempt.
+func try(p *plane, a attempt) (text string, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			text, ok = "", false
+		}
+	}()
+	if p.w < 21 || p.h < 21 {
+		return "", false
+	}
+	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, 0, 0, p.w, p.h, false)
+	if err != nil {
+		return "", false
+	}
+	var bin gozxing.Binarizer
+	if a.bin == global {
+		bin = gozxing.NewGlobalHistgramBinarizer(src)
+	} else {
+		bin = gozxing.NewHybridBinarizer(src)
+	}
+	bmp, err := gozxing.NewBinaryBitmap(bin)
+	if err != nil {
+		return "", false
+	}
+	hints := map[gozxing.DecodeHintType]any{
+		gozxing.DecodeHintType_TRY_HARDER: true,
+		// Keep byte-mode data as the stored bytes instead of guessing a
+		// character set; an ECI in the symbol still takes precedence.
+		gozxing.DecodeHintType_CHARACTER_SET: encoding.Nop,
+	}
+	if a.pure {
+		hints[gozxing.DecodeHintType_PURE_BARCODE] = true
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
+	if err != nil {
+		return "", false
+	}
+	return res.GetText(), true
+}

@@ -1,0 +1,175 @@
+package qr
+
+import (
+	"image"
+	"image/color"
+)
+
+// plane is an 8-bit luminance image, 0 black to 255 white, row-major with
+// no padding.
+type plane struct {
+	w, h int
+	pix  []byte
+}
+
+// toGray converts img to luminance, compositing transparent pixels over
+// white (a transparent PNG's background is meant to be the page). It takes
+// fast paths for the image types the standard decoders return.
+func toGray(img image.Image) *plane {
+	b := img.Bounds()
+	p := &plane{w: b.Dx(), h: b.Dy(), pix: make([]byte, b.Dx()*b.Dy())}
+	switch m := img.(type) {
+	case *image.YCbCr:
+		// JFIF's Y is the luminance; chroma does not matter here.
+		for y := 0; y < p.h; y++ {
+			o := m.YOffset(b.Min.X, b.Min.Y+y)
+			copy(p.pix[y*p.w:(y+1)*p.w], m.Y[o:o+p.w])
+		}
+	case *image.Gray:
+		for y := 0; y < p.h; y++ {
+			o := m.PixOffset(b.Min.X, b.Min.Y+y)
+			copy(p.pix[y*p.w:(y+1)*p.w], m.Pix[o:o+p.w])
+		}
+	case *image.RGBA:
+		for y := 0; y < p.h; y++ {
+			o := m.PixOffset(b.Min.X, b.Min.Y+y)
+			src := m.Pix[o : o+4*p.w]
+			dst := p.pix[y*p.w : (y+1)*p.w]
+			for x := range dst {
+				s := src[4*x : 4*x+4]
+				// Premultiplied: over white adds the uncovered part.
+				l := lum(uint32(s[0]), uint32(s[1]), uint32(s[2])) + 255 - uint32(s[3])
+				dst[x] = clamp255(l)
+			}
+		}
+	case *image.NRGBA:
+		for y := 0; y < p.h; y++ {
+			o := m.PixOffset(b.Min.X, b.Min.Y+y)
+			src := m.Pix[o : o+4*p.w]
+			dst := p.pix[y*p.w : (y+1)*p.w]
+			for x := range dst {
+				s := src[4*x : 4*x+4]
+				a := uint32(s[3])
+				l := (lum(uint32(s[0]), uint32(s[1]), uint32(s[2]))*a + 255*(255-a)) / 255
+				dst[x] = clamp255(l)
+			}
+		}
+	case *image.Paletted:
+		var table [256]byte
+		for i, c := range m.Palette {
+			table[i] = grayOf(c)
+		}
+		for y := 0; y < p.h; y++ {
+			o := m.PixOffset(b.Min.X, b.Min.Y+y)
+			src := m.Pix[o : o+p.w]
+			dst := p.pix[y*p.w : (y+1)*p.w]
+			for x, v := range src {
+				dst[x] = table[v]
+			}
+		}
+	default:
+		for y := 0; y < p.h; y++ {
+			dst := p.pix[y*p.w : (y+1)*p.w]
+			for x := range dst {
+				dst[x] = grayOf(img.At(b.Min.X+x, b.Min.Y+y))
+			}
+		}
+	}
+	return p
+}
+
+// lum returns Rec. 601 luma of 8-bit components, 0 to 255.
+func lum(r, g, b uint32) uint32 { return (299*r + 587*g + 114*b + 500) / 1000 }
+
+func clamp255(v uint32) byte {
+	if v > 255 {
+		return 255
+	}
+	return byte(v)
+}
+
+// grayOf returns the luminance of c composited over white.
+func grayOf(c color.Color) byte {
+	r, g, b, a := c.RGBA() // premultiplied, 16-bit
+	l := lum(r>>8, g>>8, b>>8) + (0xffff-a)>>8
+	return clamp255(l)
+}
+
+// downscale returns p shrunk by an integer factor f with area averaging:
+// each output pixel is the mean of an f-by-f block, which also smooths
+// sensor noise and JPEG artefacts.
+func (p *plane) downscale(f int) *plane {
+	if f <= 1 {
+		return p
+	}
+	w, h := p.w/f, p.h/f
+	if w < 1 || h < 1 {
+		return p
+	}
+	out := &plane{w: w, h: h, pix: make([]byte, w*h)}
+	sums := make([]uint32, w)
+	area := uint32(f * f)
+	for oy := 0; oy < h; oy++ {
+		clear(sums)
+		for y := oy * f; y < oy*f+f; y++ {
+			row := p.pix[y*p.w : y*p.w+w*f]
+			for ox := range sums {
+				var s uint32
+				for _, v := range row[ox*f : ox*f+f] {
+					s += uint32(v)
+				}
+				sums[ox] += s
+			}
+		}
+		dst := out.pix[oy*w : (oy+1)*w]
+		for ox, s := range sums {
+			dst[ox] = byte((s + area/2) / area)
+		}
+	}
+	return out
+}
+
+// closeRows fills light gaps up to k pixels tall between dark areas: a
+// vertical grey-level closing of the dark parts (a running minimum then a
+// running maximum, each k+1 pixels tall). It joins the rows of a
+// half-block terminal drawing that a font's line spacing separates.
+func (p *plane) closeRows(k int) *plane {
+	tmp := make([]byte, len(p.pix))
+	out := &plane{w: p.w, h: p.h, pix: make([]byte, len(p.pix))}
+	// Running minimum over rows y..y+k (dark grows downwards).
+	for y := 0; y < p.h; y++ {
+		dst := tmp[y*p.w : (y+1)*p.w]
+		copy(dst, p.pix[y*p.w:(y+1)*p.w])
+		for d := 1; d <= k && y+d < p.h; d++ {
+			src := p.pix[(y+d)*p.w : (y+d+1)*p.w]
+			for x, v := range src {
+				if v < dst[x] {
+					dst[x] = v
+				}
+			}
+		}
+	}
+	// Running maximum over rows y-k..y (light grows back downwards).
+	for y := 0; y < p.h; y++ {
+		dst := out.pix[y*p.w : (y+1)*p.w]
+		copy(dst, tmp[y*p.w:(y+1)*p.w])
+		for d := 1; d <= k && y-d >= 0; d++ {
+			src := tmp[(y-d)*p.w : (y-d+1)*p.w]
+			for x, v := range src {
+				if v > dst[x] {
+					dst[x] = v
+				}
+			}
+		}
+	}
+	return out
+}
+
+// inverted returns the photographic negative of p.
+func (p *plane) inverted() *plane {
+	out := &plane{w: p.w, h: p.h, pix: make([]byte, len(p.pix))}
+	for i, v := range p.pix {
+		out.pix[i] = 255 - v
+	}
+	return out
+}

@@ -1,0 +1,165 @@
+package qr
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"os"
+
+	"golang.org/x/image/bmp"
+	"golang.org/x/image/tiff"
+	"golang.org/x/image/webp"
+)
+
+// MaxPixels is the largest image, in pixels, DecodeBytes and DecodeFile
+// accept: 64 megapixels, twice what current phone cameras take. The size in
+// the file's header is checked before any pixel is decoded.
+const MaxPixels = 64 << 20
+
+// MaxFileSize is the largest file, in bytes, DecodeFile reads.
+const MaxFileSize = 256 << 20
+
+// format is one image file format this package reads.
+type format struct {
+	name   string
+	match  func([]byte) bool
+	config func(io.Reader) (image.Config, error)
+	decode func(io.Reader) (image.Image, error)
+}
+
+// formats lists the formats DecodeBytes reads, found by their magic
+// numbers rather than through image.RegisterFormat, so importing this
+// package changes nothing global.
+var formats = []format{
+	{"PNG", prefix("\x89PNG\r\n\x1a\n"), png.DecodeConfig, png.Decode},
+	{"JPEG", prefix("\xff\xd8\xff"), jpeg.DecodeConfig, jpeg.Decode},
+	{"GIF", func(b []byte) bool { return prefix("GIF87a")(b) || prefix("GIF89a")(b) }, gif.DecodeConfig, gif.Decode},
+	{"WebP", func(b []byte) bool { return len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP" }, webp.DecodeConfig, webp.Decode},
+	{"BMP", prefix("BM"), bmp.DecodeConfig, bmp.Decode},
+	{"TIFF", func(b []byte) bool { return prefix("II*\x00")(b) || prefix("MM\x00*")(b) }, tiff.DecodeConfig, tiff.Decode},
+}
+
+// unsupported names image formats that are recognised but not read.
+func unsupported(b []byte) string {
+	if len(b) >= 12 && string(b[4:8]) == "ftyp" {
+		switch string(b[8:12]) {
+		case "heic", "heix", "hevc", "heim", "heis", "mif1", "msf1":
+			return "HEIC"
+		case "avif", "avis":
+			return "AVIF"
+		}
+	}
+	switch {
+	case prefix("\xff\x0a")(b), prefix("\x00\x00\x00\x0cJXL \r\n\x87\n")(b):
+		return "JPEG XL"
+	case prefix("8BPS")(b):
+		return "Photoshop"
+	case prefix("qoif")(b):
+		return "QOI"
+	case prefix("\x00\x00\x01\x00")(b):
+		return "ICO"
+	case prefix("<svg")(b), prefix("<?xml")(b):
+		return "SVG"
+	}
+	return ""
+}
+
+func prefix(p string) func([]byte) bool {
+	return func(b []byte) bool { return len(b) >= len(p) && string(b[:len(p)]) == p }
+}
+
+// loadImage decodes an image file held in data, refusing images larger
+// than MaxPixels before decoding their pixels.
+func loadImage(data []byte) (img image.Image, err error) {
+	var f *format
+	for i := range formats {
+		if formats[i].match(data) {
+			f = &formats[i]
+			break
+		}
+	}
+	if f == nil {
+		if name := unsupported(data); name != "" {
+			return nil, fmt.Errorf("%w: %q", ErrUnsupportedFormat, name)
+		}
+		return nil, ErrNotImage
+	}
+	// Third-party decoders are not ours to trust with arbitrary bytes: a
+	// panic in one becomes a damaged-file error.
+	defer func() {
+		if r := recover(); r != nil {
+			img, err = nil, fmt.Errorf("%w: %s decoder failed: %v", ErrBadImage, f.name, r)
+		}
+	}()
+	cfg, err := f.config(bytes.NewReader(data))
+	if err != nil {
+		return nil, badImage(f.name, err)
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, fmt.Errorf("%w: %s header says %dx%d pixels", ErrBadImage, f.name, cfg.Width, cfg.Height)
+	}
+	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
+		return nil, fmt.Errorf("%w: %q pixels (%s) is over the %d-megapixel limit: scale the picture down",
+			ErrImageTooLarge, fmt.Sprintf("%dx%d", cfg.Width, cfg.Height), f.name, MaxPixels>>20)
+	}
+	img, err = f.decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, badImage(f.name, err)
+	}
+	b := img.Bounds()
+	if int64(b.Dx())*int64(b.Dy()) > MaxPixels || b.Empty() {
+		return nil, fmt.Errorf("%w: %s decoded to %dx%d pixels, not what its header said",
+			ErrBadImage, f.name, b.Dx(), b.Dy())
+	}
+	return img, nil
+}
+
+// badImage wraps a decoder's error, keeping its text but not its type.
+func badImage(name string, err error) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("%w: %s file ends early", ErrBadImage, name)
+	}
+	return fmt.Errorf("%w: %s: %v", ErrBadImage, name, err)
+}
+
+// DecodeBytes reads a QR code from an image file held in data: PNG, JPEG,
+// GIF (first frame), WebP, BMP or TIFF. The pixel count in the header is
+// checked against MaxPixels before decoding. See Decode.
+func DecodeBytes(data []byte) (string, error) {
+	img, err := loadImage(data)
+	if err != nil {
+		return "", err
+	}
+	return Decode(img)
+}
+
+// DecodeFile reads a QR code from the image file at path; see DecodeBytes.
+func DecodeFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", fmt.Errorf("qr: reading image: %w", err)
+	}
+	defer f.Close() // read-only: a close error loses nothing
+	st, err := f.Stat()
+	if err != nil {
+		return "", fmt.Errorf("qr: reading image: %w", err)
+	}
+	if st.Size() > MaxFileSize {
+		return "", fmt.Errorf("%w: %q is %d bytes, over the %d MiB limit: scale the picture down",
+			ErrImageTooLarge, path, st.Size(), MaxFileSize>>20)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return "", fmt.Errorf("qr: reading image %q: %w", path, err)
+	}
+	text, err := DecodeBytes(data)
+	if err != nil {
+		return "", fmt.Errorf("%q: %w", path, err)
+	}
+	return text, nil
+}
