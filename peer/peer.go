@@ -1,0 +1,636 @@
+package peer
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/pion/webrtc/v4"
+)
+
+type role int
+
+const (
+	roleNone role = iota
+	roleOfferer
+	roleAnswerer
+)
+
+// Flow control of Send: it waits while more than highWater bytes are queued
+// and wakes up when pion reports the queue at or below lowWater.
+const (
+	highWater = 1 << 20
+	lowWater  = 512 << 10
+)
+
+// queueLen is how many received messages wait for Receive. When it is full
+// pion stops reading, SCTP's receive window fills and the sender's Send
+// blocks: backpressure end to end, nothing dropped.
+const queueLen = 1024
+
+// gatherSlack is how much longer than GatherTimeout Offer and Answer wait
+// for pion to finish gathering before they return what they have (pion's
+// STUN timeout does not bound TURN allocations).
+const gatherSlack = 300 * time.Millisecond
+
+// closeGrace and closeLinger tell a graceful end from a vanished peer. When
+// the channel closes, Receive waits up to closeGrace for the connection
+// under it to close too: if it does, the other side closed its whole
+// connection without closing the channel first (ErrPeerGone); if not, it
+// closed the channel on purpose (io.EOF). Shutdown therefore keeps the
+// connection up for closeLinger after the channel has closed.
+const (
+	closeGrace  = 250 * time.Millisecond
+	closeLinger = 1 * time.Second
+)
+
+// Peer is one end of a qrtc connection: a pion PeerConnection with one
+// reliable, ordered data channel that carries text messages.
+//
+// A Peer is either an offerer (Offer, then Accept) or an answerer (Answer).
+// Either then calls WaitOpen, Send and Receive, and ends with Shutdown or
+// Close. Send and Receive may be called from different goroutines.
+//
+// Goroutines: pion runs the connection on its own goroutines and calls the
+// Peer's callbacks on them; the Peer starts timers whose functions run on
+// goroutines of their own. Close returns only after all of them have
+// stopped running Peer code, and pion's goroutines have been told to stop.
+type Peer struct {
+	s  settings
+	pc *webrtc.PeerConnection
+
+	mu           sync.Mutex
+	role         role
+	dc           *webrtc.DataChannel
+	local        description
+	localSet     bool
+	remote       description
+	remoteSet    bool
+	warnings     []string
+	connectTimer *time.Timer
+	goneTimer    *time.Timer
+	localClosing bool // Shutdown or Close has begun: a channel close is ours
+	closing      bool // Close has begun: callbacks must not start work
+	endErr       error
+	wg           sync.WaitGroup // callbacks running Peer code
+
+	msgs       chan string
+	lowCh      chan struct{} // a token when pion's buffered amount is low
+	openCh     chan struct{} // closed when the channel opens
+	dcClosedCh chan struct{} // closed when the channel has closed
+	connEndCh  chan struct{} // closed when SCTP, DTLS or the connection ended
+	endCh      chan struct{} // closed when no more messages will arrive
+	closedCh   chan struct{} // closed by Close
+
+	openOnce, dcClosedOnce, connEndOnce, endOnce, closeOnce sync.Once
+	closeErr                                                error
+}
+
+// New returns a Peer configured by cfg. It allocates no sockets yet: they
+// are opened by Offer or Answer. Call Close when done.
+func New(cfg Config) (*Peer, error) {
+	s, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	pc, err := s.api().NewPeerConnection(webrtc.Configuration{ICEServers: s.ICEServers})
+	if err != nil {
+		return nil, fmt.Errorf("%w: ICE servers %v: %v; use URLs like \"stun:host:3478\" or \"turn:host:3478\" with a username and credential", ErrBadConfig, iceServerURLs(s.ICEServers), err)
+	}
+	p := &Peer{
+		s:          s,
+		pc:         pc,
+		msgs:       make(chan string, queueLen),
+		lowCh:      make(chan struct{}, 1),
+		openCh:     make(chan struct{}),
+		dcClosedCh: make(chan struct{}),
+		connEndCh:  make(chan struct{}),
+		endCh:      make(chan struct{}),
+		closedCh:   make(chan struct{}),
+	}
+	pc.OnICEConnectionStateChange(p.onICEState)
+	pc.OnConnectionStateChange(p.onConnectionState)
+	pc.OnDataChannel(p.attach)
+	pc.SCTP().OnClose(func(error) {
+		if !p.enter() {
+			return
+		}
+		defer p.wg.Done()
+		p.connectionEnded("the SCTP association closed")
+	})
+	return p, nil
+}
+
+// enter registers a callback that is about to run Peer code. It returns
+// false once Close has begun; otherwise the caller must call p.wg.Done.
+func (p *Peer) enter() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closing {
+		return false
+	}
+	p.wg.Add(1)
+	return true
+}
+
+func (p *Peer) logf(format string, args ...any) {
+	if p.s.Logf != nil {
+		p.s.Logf(format, args...)
+	}
+}
+
+// Offer creates the data channel and an offer, gathers every candidate
+// (waiting at most about GatherTimeout for STUN and TURN servers) and
+// returns the complete offer SDP. Give it to the other side's Answer.
+func (p *Peer) Offer(ctx context.Context) (string, error) {
+	if err := p.claim(roleOfferer, "Offer"); err != nil {
+		return "", err
+	}
+	ordered := true
+	dc, err := p.pc.CreateDataChannel(p.s.Label, &webrtc.DataChannelInit{Ordered: &ordered})
+	if err != nil {
+		return "", fmt.Errorf("peer: creating data channel %q: %w", p.s.Label, err)
+	}
+	p.attach(dc)
+	offer, err := p.pc.CreateOffer(nil)
+	if err != nil {
+		return "", fmt.Errorf("peer: creating offer: %w", err)
+	}
+	gathered := webrtc.GatheringCompletePromise(p.pc)
+	if err := p.pc.SetLocalDescription(offer); err != nil {
+		return "", fmt.Errorf("peer: applying own offer: %w", err)
+	}
+	return p.finishGathering(ctx, gathered)
+}
+
+// Answer applies the other side's offer SDP, creates an answer, gathers
+// every candidate and returns the complete answer SDP. Connectivity checks
+// start at once; the Peer keeps waiting for the offerer for AnswerWait.
+func (p *Peer) Answer(ctx context.Context, offerSDP string) (string, error) {
+	if err := p.claim(roleAnswerer, "Answer"); err != nil {
+		return "", err
+	}
+	rd, err := checkOffer(offerSDP)
+	if err != nil {
+		return "", err
+	}
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offerSDP}); err != nil {
+		return "", fmt.Errorf("%w: pion refused the offer: %v", ErrBadDescription, err)
+	}
+	p.mu.Lock()
+	p.remote, p.remoteSet = rd, true
+	p.mu.Unlock()
+	answer, err := p.pc.CreateAnswer(nil)
+	if err != nil {
+		return "", fmt.Errorf("peer: creating answer: %w", err)
+	}
+	gathered := webrtc.GatheringCompletePromise(p.pc)
+	if err := p.pc.SetLocalDescription(answer); err != nil {
+		return "", fmt.Errorf("peer: applying own answer: %w", err)
+	}
+	sdp, err := p.finishGathering(ctx, gathered)
+	if err != nil {
+		return "", err
+	}
+	p.startConnectTimer(p.s.AnswerWait, "the offerer did not connect within %s of the answer; did it apply this answer?")
+	return sdp, nil
+}
+
+// Accept applies the answerer's SDP on the offerer's side. Connectivity
+// checks start; WaitOpen tells when the channel is open.
+func (p *Peer) Accept(ctx context.Context, answerSDP string) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("peer: accept: %w", err)
+	}
+	p.mu.Lock()
+	switch {
+	case p.closing || p.localClosing:
+		p.mu.Unlock()
+		return fmt.Errorf("%w: Accept after Close", ErrClosed)
+	case p.role != roleOfferer || !p.localSet:
+		p.mu.Unlock()
+		return fmt.Errorf("%w: Accept needs a finished Offer on this Peer first", ErrWrongState)
+	case p.remoteSet:
+		p.mu.Unlock()
+		return fmt.Errorf("%w: an answer was already accepted; one Peer carries one connection", ErrWrongState)
+	}
+	p.mu.Unlock()
+	rd, err := checkAnswer(answerSDP)
+	if err != nil {
+		return err
+	}
+	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answerSDP}); err != nil {
+		return fmt.Errorf("%w: pion refused the answer: %v", ErrBadDescription, err)
+	}
+	p.mu.Lock()
+	p.remote, p.remoteSet = rd, true
+	p.mu.Unlock()
+	p.startConnectTimer(p.s.ConnectTimeout, "no candidate pair connected within %s")
+	return nil
+}
+
+// claim makes p an offerer or an answerer, once.
+func (p *Peer) claim(r role, call string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closing || p.localClosing {
+		return fmt.Errorf("%w: %s after Close", ErrClosed, call)
+	}
+	if p.role != roleNone {
+		return fmt.Errorf("%w: %s on a Peer that already made an offer or an answer; use a new Peer", ErrWrongState, call)
+	}
+	p.role = r
+	return nil
+}
+
+// finishGathering waits for gathering, then records and returns the local
+// description.
+func (p *Peer) finishGathering(ctx context.Context, gathered <-chan struct{}) (string, error) {
+	backstop := time.NewTimer(p.s.GatherTimeout + gatherSlack)
+	defer backstop.Stop()
+	complete := true
+	select {
+	case <-gathered:
+	case <-backstop.C:
+		complete = false
+	case <-ctx.Done():
+		return "", fmt.Errorf("peer: gathering candidates: %w", ctx.Err())
+	case <-p.closedCh:
+		return "", fmt.Errorf("%w: closed while gathering candidates", ErrClosed)
+	}
+	ld := p.pc.LocalDescription()
+	if ld == nil {
+		return "", fmt.Errorf("peer: pion has no local description after gathering; this is a bug in qrtc")
+	}
+	d, err := parseDescription(ld.SDP)
+	if err != nil {
+		return "", fmt.Errorf("peer: reading own description: %w", err)
+	}
+	warnings := gatherWarnings(p.s.ICEServers, d.candidates, p.s.GatherTimeout, complete)
+	p.mu.Lock()
+	p.local, p.localSet = d, true
+	p.warnings = warnings
+	p.mu.Unlock()
+	for _, c := range d.candidates {
+		p.logf("local %s", c)
+	}
+	for _, w := range warnings {
+		p.logf("%s", w)
+	}
+	return ld.SDP, nil
+}
+
+// startConnectTimer ends the Peer with a *ConnectError unless the channel
+// opens within d. reason is a format with one %s for d.
+func (p *Peer) startConnectTimer(d time.Duration, reason string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closing {
+		return
+	}
+	p.connectTimer = time.AfterFunc(d, func() {
+		if !p.enter() {
+			return
+		}
+		defer p.wg.Done()
+		select {
+		case <-p.openCh:
+			return
+		default:
+		}
+		p.end(p.connectError(fmt.Sprintf(reason, d)))
+	})
+}
+
+// attach takes dc as the Peer's channel and hooks up its events.
+func (p *Peer) attach(dc *webrtc.DataChannel) {
+	p.mu.Lock()
+	if p.dc != nil || p.closing {
+		p.mu.Unlock()
+		// qrtc uses one channel; refuse extra ones.
+		_ = dc.Close() // the channel was never ours; its error does not matter to the caller
+		return
+	}
+	p.dc = dc
+	p.mu.Unlock()
+	dc.SetBufferedAmountLowThreshold(lowWater)
+	dc.OnBufferedAmountLow(func() {
+		select {
+		case p.lowCh <- struct{}{}:
+		default:
+		}
+	})
+	dc.OnOpen(func() {
+		p.logf("data channel %q open", dc.Label())
+		p.openOnce.Do(func() { close(p.openCh) })
+		p.mu.Lock()
+		if p.connectTimer != nil {
+			p.connectTimer.Stop()
+		}
+		p.mu.Unlock()
+	})
+	dc.OnMessage(func(m webrtc.DataChannelMessage) {
+		select {
+		case p.msgs <- string(m.Data):
+		case <-p.closedCh:
+		}
+	})
+	dc.OnClose(func() {
+		if !p.enter() {
+			return
+		}
+		defer p.wg.Done()
+		p.onChannelClose()
+	})
+}
+
+// onChannelClose decides why the channel closed.
+func (p *Peer) onChannelClose() {
+	p.dcClosedOnce.Do(func() { close(p.dcClosedCh) })
+	p.mu.Lock()
+	local := p.localClosing
+	p.mu.Unlock()
+	if local {
+		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
+		return
+	}
+	grace := time.NewTimer(closeGrace)
+	defer grace.Stop()
+	select {
+	case <-p.connEndCh:
+		p.end(fmt.Errorf("%w: the connection closed without the chat being closed first", ErrPeerGone))
+	case <-p.closedCh:
+		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
+	case <-grace.C:
+		p.logf("the other side closed the chat")
+		p.end(io.EOF)
+	}
+}
+
+// connectionEnded records that the transport under the channel is gone.
+func (p *Peer) connectionEnded(why string) {
+	p.connEndOnce.Do(func() { close(p.connEndCh) })
+	p.mu.Lock()
+	local := p.localClosing
+	p.mu.Unlock()
+	if local {
+		return
+	}
+	p.logf("%s", why)
+	select {
+	case <-p.openCh:
+		// The channel's own close follows and tells graceful from not.
+	default:
+		p.end(fmt.Errorf("%w: %s before the chat opened", ErrPeerGone, why))
+	}
+}
+
+func (p *Peer) onICEState(s webrtc.ICEConnectionState) {
+	if !p.enter() {
+		return
+	}
+	defer p.wg.Done()
+	p.logf("ICE %s", s)
+	switch s {
+	case webrtc.ICEConnectionStateConnected, webrtc.ICEConnectionStateCompleted:
+		p.mu.Lock()
+		if p.goneTimer != nil {
+			p.goneTimer.Stop()
+			p.goneTimer = nil
+		}
+		p.mu.Unlock()
+	case webrtc.ICEConnectionStateDisconnected:
+		p.mu.Lock()
+		if p.goneTimer == nil && !p.localClosing {
+			wait := p.s.PeerGoneTimeout - iceDisconnectedTimeoutFor(p.s)
+			p.goneTimer = time.AfterFunc(wait, func() {
+				if !p.enter() {
+					return
+				}
+				defer p.wg.Done()
+				p.end(fmt.Errorf("%w: nothing heard from it for %s (process killed or network lost?)", ErrPeerGone, p.s.PeerGoneTimeout))
+			})
+		}
+		p.mu.Unlock()
+	case webrtc.ICEConnectionStateFailed:
+		select {
+		case <-p.openCh:
+			p.end(fmt.Errorf("%w: ICE failed", ErrPeerGone))
+		default:
+			p.end(p.connectError("ICE failed"))
+		}
+	}
+}
+
+func (p *Peer) onConnectionState(s webrtc.PeerConnectionState) {
+	if !p.enter() {
+		return
+	}
+	defer p.wg.Done()
+	p.logf("connection %s", s)
+	switch s {
+	case webrtc.PeerConnectionStateClosed:
+		p.connectionEnded("the other side closed the connection")
+	case webrtc.PeerConnectionStateFailed:
+		p.connectionEnded("the connection failed")
+	}
+}
+
+// end records why no more messages will come, once.
+func (p *Peer) end(err error) {
+	p.endOnce.Do(func() {
+		p.mu.Lock()
+		p.endErr = err
+		if p.goneTimer != nil {
+			p.goneTimer.Stop()
+		}
+		p.mu.Unlock()
+		close(p.endCh)
+	})
+}
+
+// endError returns the reason recorded by end.
+func (p *Peer) endError() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.endErr
+}
+
+// WaitOpen waits until the data channel is open. If the two sides cannot
+// connect it returns a *ConnectError (errors.Is ErrICEFailed) that says
+// which candidates and pairs were tried.
+func (p *Peer) WaitOpen(ctx context.Context) error {
+	select {
+	case <-p.openCh:
+		return nil
+	default:
+	}
+	select {
+	case <-p.openCh:
+		return nil
+	case <-p.endCh:
+		select {
+		case <-p.openCh:
+			return nil
+		default:
+		}
+		return p.endError()
+	case <-ctx.Done():
+		return fmt.Errorf("peer: waiting for the channel to open: %w", ctx.Err())
+	}
+}
+
+// Phrase returns the verification phrase: four words derived from both
+// sides' DTLS fingerprints, the same on both sides. People compare it by
+// voice to notice a swapped QR code or a man in the middle. It is "" until
+// both descriptions are known.
+func (p *Peer) Phrase() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.localSet || !p.remoteSet {
+		return ""
+	}
+	return verificationPhrase(p.local.fingerprint, p.remote.fingerprint)
+}
+
+// MaxMessageSize returns the largest message the other side accepts, in
+// bytes, from its a=max-message-size (65536 when it gives none); 0 until the
+// other side's description is known.
+func (p *Peer) MaxMessageSize() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !p.remoteSet {
+		return 0
+	}
+	return p.remote.maxMessageSize
+}
+
+// LocalCandidates returns this side's candidate lines ("candidate:...") as
+// they appear in the description returned by Offer or Answer.
+func (p *Peer) LocalCandidates() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.local.candidates...)
+}
+
+// GatherWarnings returns what went wrong while gathering, one sentence
+// each, such as a STUN server that did not answer in time.
+func (p *Peer) GatherWarnings() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.warnings...)
+}
+
+// Shutdown ends the chat gracefully: it waits until everything sent has
+// been delivered, closes the channel so that the other side's Receive
+// returns io.EOF, waits for the other side to confirm, and then closes the
+// Peer. If ctx ends first it closes the Peer at once and returns ctx's
+// error. Shutdown is idempotent and safe to call after Close.
+func (p *Peer) Shutdown(ctx context.Context) error {
+	p.mu.Lock()
+	if p.localClosing {
+		p.mu.Unlock()
+		return p.Close()
+	}
+	p.localClosing = true
+	dc := p.dc
+	p.mu.Unlock()
+
+	open := false
+	select {
+	case <-p.openCh:
+		open = true
+	default:
+	}
+	if dc == nil || !open {
+		return p.Close()
+	}
+	if err := p.shutdownChannel(ctx, dc); err != nil {
+		_ = p.Close() // the ctx error is what the caller needs; Close only releases resources
+		return err
+	}
+	return p.Close()
+}
+
+func (p *Peer) shutdownChannel(ctx context.Context, dc *webrtc.DataChannel) error {
+	// Wait until SCTP has delivered what was sent.
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for dc.BufferedAmount() > 0 {
+		select {
+		case <-tick.C:
+		case <-p.endCh:
+			return nil // the channel or connection already ended: nothing to drain into
+		case <-ctx.Done():
+			return fmt.Errorf("peer: shutdown: %d bytes not yet delivered: %w", dc.BufferedAmount(), ctx.Err())
+		}
+	}
+	// Reset our stream (RFC 8831 section 6.7); the other side resets its
+	// stream in reply, and that closes our channel.
+	if err := dc.Close(); err != nil {
+		return fmt.Errorf("peer: shutdown: closing the channel: %w", err)
+	}
+	select {
+	case <-p.dcClosedCh:
+	case <-p.connEndCh:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("peer: shutdown: waiting for the other side to close the channel: %w", ctx.Err())
+	}
+	// Keep the connection up a moment so that the other side sees a closed
+	// channel on a live connection (io.EOF), not a dropped one.
+	linger := time.NewTimer(closeLinger)
+	defer linger.Stop()
+	select {
+	case <-linger.C:
+	case <-p.connEndCh:
+	case <-ctx.Done():
+		return fmt.Errorf("peer: shutdown: %w", ctx.Err())
+	}
+	return nil
+}
+
+// Close ends the connection at once, without waiting for anything sent to
+// arrive; the other side sees ErrPeerGone. It returns after every Peer
+// callback has returned and pion has closed its sockets. Close is
+// idempotent.
+func (p *Peer) Close() error {
+	p.closeOnce.Do(func() {
+		p.mu.Lock()
+		p.localClosing = true
+		p.closing = true
+		if p.connectTimer != nil {
+			p.connectTimer.Stop()
+		}
+		if p.goneTimer != nil {
+			p.goneTimer.Stop()
+		}
+		p.mu.Unlock()
+		close(p.closedCh)
+		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
+		if err := p.pc.Close(); err != nil {
+			p.closeErr = fmt.Errorf("peer: closing the connection: %w", err)
+		}
+		p.wg.Wait()
+	})
+	return p.closeErr
+}
+
+// iceDisconnectedTimeoutFor mirrors the disconnected timeout settings.api
+// gives pion.
+func iceDisconnectedTimeoutFor(s settings) time.Duration {
+	if d := s.PeerGoneTimeout / 2; d < iceDisconnectedTimeout {
+		return d
+	}
+	return iceDisconnectedTimeout
+}
+
+func iceServerURLs(servers []webrtc.ICEServer) []string {
+	var urls []string
+	for _, s := range servers {
+		urls = append(urls, s.URLs...)
+	}
+	return urls
+}
