@@ -1,0 +1,41 @@
+// Package relay runs a STUN and TURN server, built on pion/turn, so that
+// anyone with a public address can help their friends' qrtc peers (or any
+// WebRTC stack) across NATs that defeat direct connections.
+//
+// A Server answers STUN binding requests (RFC 8489) so that clients learn
+// their server-reflexive address, and, for clients that authenticate, makes
+// TURN allocations (RFC 8656): a UDP relayed address on the server through
+// which the client exchanges datagrams with its peers.
+//
+// # Credentials
+//
+// Clients authenticate with TURN long-term credentials (RFC 8489 section
+// 9.2), in one of two ways:
+//
+//   - static users: Config.Users maps names to passwords;
+//   - time-limited credentials, as coturn's use-auth-secret option and
+//     draft-uberti-behave-turn-rest-00 define them: the server knows a
+//     Secret, and a username "<expiry unix time>:<user>" is valid until
+//     its expiry with the password base64(HMAC-SHA1(Secret, username)).
+//     TURNRESTCredentials makes such a pair; whoever holds the secret can
+//     hand out credentials without touching the server.
+//
+// # Quotas and logs
+//
+// Config.MaxAllocationsPerUser caps the allocations a user holds at once
+// (the next one gets 486 Allocation Quota Reached), and
+// Config.BandwidthPerAllocation caps the bytes per second each allocation
+// relays in each direction: datagrams over the rate are dropped. The server
+// counts the bytes it relays per user (Server.Stats) and logs, through
+// Config.Logf, one line per allocation created, one per allocation ended
+// with the bytes it relayed, and one per refusal (unknown user, expired
+// credentials, wrong password, quota).
+//
+// # Limits
+//
+// IPv4 only; TURN over UDP and TCP (no TLS or DTLS); relayed addresses are
+// UDP only (no RFC 6062 TCP allocations). Every peer address is permitted:
+// a TURN server can be used to send UDP to any host its machine reaches,
+// so give credentials only to people you trust, or firewall the relay
+// ports.
+package relay
