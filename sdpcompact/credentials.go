@@ -1,0 +1,54 @@
+package sdpcompact
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+)
+
+// credentialSeedSize is the number of random bytes behind qrtc's own ICE
+// credentials: 128 bits, the least RFC 8445 section 5.3 allows for the
+// password.
+const credentialSeedSize = 16
+
+// NewICECredentials returns an ICE username fragment and password drawn
+// from crypto/rand that a token stores in exactly 128 bits. The password is
+// 16 random bytes in unpadded standard base64 (22 characters, the RFC 8839
+// section 5.4 minimum, all ice-chars); the ufrag is 4 characters derived
+// from those bytes with SHA-256, so it reveals nothing of the password.
+// Give both to pion with SettingEngine.SetICECredentials before creating the
+// offer or answer. Credentials from any other source work too; they only
+// make a longer token.
+func NewICECredentials() (ufrag, pwd string, err error) {
+	seed := make([]byte, credentialSeedSize)
+	if _, err := rand.Read(seed); err != nil {
+		return "", "", fmt.Errorf("sdpcompact: reading random bytes for ICE credentials: %w", err)
+	}
+	ufrag, pwd = credentialsFromSeed(seed)
+	return ufrag, pwd, nil
+}
+
+// credentialsFromSeed derives the ufrag and password of a 16-byte seed.
+func credentialsFromSeed(seed []byte) (ufrag, pwd string) {
+	h := sha256.New()
+	h.Write([]byte("qrtc ufrag v1"))
+	h.Write(seed)
+	return base64.RawStdEncoding.EncodeToString(h.Sum(nil)[:3]), base64.RawStdEncoding.EncodeToString(seed)
+}
+
+// credentialSeed returns the seed of credentials made by NewICECredentials,
+// or nil when ufrag and pwd are not such a pair.
+func credentialSeed(ufrag, pwd string) []byte {
+	if len(pwd) != 22 || len(ufrag) != 4 {
+		return nil
+	}
+	seed, err := base64.RawStdEncoding.Strict().DecodeString(pwd)
+	if err != nil || len(seed) != credentialSeedSize {
+		return nil
+	}
+	if u, _ := credentialsFromSeed(seed); u != ufrag {
+		return nil
+	}
+	return seed
+}

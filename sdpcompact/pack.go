@@ -1,0 +1,576 @@
+package sdpcompact
+
+import (
+	"encoding/hex"
+	"fmt"
+	"net/netip"
+	"strings"
+)
+
+// Field codes of token format version 1; doc.go describes the layout.
+const (
+	setupActpass = iota
+	setupActive
+	setupPassive
+	setupHoldconn
+)
+
+var setupNames = [...]string{"actpass", "active", "passive", "holdconn"}
+
+// maxMessageSizes are the max-message-size values with a 2-bit code; code 3
+// means an explicit value.
+var maxMessageSizes = [...]uint64{1073741823, 262144, 65536}
+
+// transports are the candidate transports with their 2-bit code.
+var transports = [...]struct{ protocol, tcpType string }{
+	{"udp", ""}, {"tcp", "active"}, {"tcp", "passive"}, {"tcp", "so"},
+}
+
+// candidateTypes are the candidate types with their 2-bit code.
+var candidateTypes = [...]string{"host", "srflx", "prflx", "relay"}
+
+// Address kinds in a token.
+const (
+	addrIPv4     = 0 // "00": 32 bits
+	addrIPv6     = 1 // "01": 128 bits
+	addrMDNS     = 2 // "10": 122 bits of a version 4 UUID, "<uuid>.local"
+	addrHostname = 6 // "110": length and host-name characters
+	addrSame     = 7 // "111": index of an earlier candidate with this address
+)
+
+// Credential alphabets in a token.
+const (
+	credHexLower = iota // 0-9a-f, 4 bits a char
+	credHexUpper        // 0-9A-F, 4 bits a char
+	credICE             // ice-char, 6 bits a char
+)
+
+// defaultSetup is the DTLS role qrtc's peer uses for each type (RFC 8842
+// section 5.2 and 5.3).
+func defaultSetup(t Type) string {
+	if t == Offer {
+		return "actpass"
+	}
+	return "active"
+}
+
+// isProfile reports whether s is exactly what qrtc's own peer emits, which
+// a token stores with a single flag bit.
+func isProfile(s *Session, t Type) bool {
+	return credentialSeed(s.ICEUfrag, s.ICEPwd) != nil &&
+		len(s.Fingerprints) == 1 && s.Fingerprints[0].Algorithm == "sha-256" &&
+		!s.ICELite && s.ICEOptions == "" && s.Setup == defaultSetup(t) &&
+		s.MID == "0" && s.SCTPPort == 5000 && s.MaxMessageSize == maxMessageSizes[0]
+}
+
+// pack writes the payload bits of a session. tag is the offer tag of an
+// answer, or nil.
+func pack(s *Session, t Type, tag *uint16) (*bitWriter, error) {
+	if len(s.Candidates) == 0 {
+		return nil, fmt.Errorf("%w: wait for ICE gathering to complete before taking the description", ErrNoCandidates)
+	}
+	if len(s.Candidates) > MaxCandidates {
+		return nil, fmt.Errorf("%w: %d candidates, more than the %d a token carries; use fewer network interfaces or ICE servers", ErrTooManyCandidates, len(s.Candidates), MaxCandidates)
+	}
+	w := &bitWriter{}
+	if t == Answer {
+		w.flag(tag != nil)
+		if tag != nil {
+			w.write(uint64(*tag), 16)
+		}
+	}
+	if isProfile(s, t) {
+		w.flag(true)
+		w.bytes(credentialSeed(s.ICEUfrag, s.ICEPwd))
+		w.bytes(s.Fingerprints[0].Value)
+	} else {
+		w.flag(false)
+		if err := packSettings(w, s, t); err != nil {
+			return nil, err
+		}
+	}
+	w.expGolomb(uint64(len(s.Candidates)-1), 0)
+	for j, c := range s.Candidates {
+		if err := packCandidate(w, s.Candidates[:j], c); err != nil {
+			return nil, fmt.Errorf("candidate %d: %w", j+1, err)
+		}
+	}
+	return w, nil
+}
+
+// packSettings writes the fields a non-profile session spells out.
+func packSettings(w *bitWriter, s *Session, t Type) error {
+	if seed := credentialSeed(s.ICEUfrag, s.ICEPwd); seed != nil {
+		w.flag(true)
+		w.bytes(seed)
+	} else {
+		w.flag(false)
+		if err := packCredential(w, s.ICEUfrag, 4, 2); err != nil {
+			return err
+		}
+		if err := packCredential(w, s.ICEPwd, 22, 3); err != nil {
+			return err
+		}
+	}
+	w.flag(s.ICELite)
+	switch s.ICEOptions {
+	case "":
+		w.write(0, 2)
+	case "trickle":
+		w.write(1, 2)
+	default:
+		w.write(2, 2)
+		if err := checkText("ice-options", s.ICEOptions, true); err != nil {
+			return err
+		}
+		packString(w, s.ICEOptions)
+	}
+	if len(s.Fingerprints) == 0 || len(s.Fingerprints) > maxFingerprints {
+		return fmt.Errorf("%w: %d fingerprints; a token carries 1 to %d", ErrMalformedSDP, len(s.Fingerprints), maxFingerprints)
+	}
+	w.expGolomb(uint64(len(s.Fingerprints)-1), 0)
+	for _, f := range s.Fingerprints {
+		code := hashCode(f.Algorithm)
+		if code < 0 || len(f.Value) != hashAlgorithms[code].size {
+			return fmt.Errorf("%w: fingerprint algorithm %q with %d bytes is not supported", ErrMalformedSDP, f.Algorithm, len(f.Value))
+		}
+		w.write(uint64(code), 3)
+		w.bytes(f.Value)
+	}
+	setup := -1
+	for i, n := range setupNames {
+		if n == s.Setup {
+			setup = i
+		}
+	}
+	if setup < 0 {
+		return fmt.Errorf("%w: setup %q is not actpass, active, passive or holdconn", ErrMalformedSDP, s.Setup)
+	}
+	w.flag(s.Setup == defaultSetup(t))
+	if s.Setup != defaultSetup(t) {
+		w.write(uint64(setup), 2)
+	}
+	w.flag(s.MID == "0")
+	if s.MID != "0" {
+		if err := checkText("mid", s.MID, false); err != nil {
+			return err
+		}
+		packString(w, s.MID)
+	}
+	if s.SCTPPort < 0 || s.SCTPPort > 65535 {
+		return fmt.Errorf("%w: sctp-port %d is not a port number", ErrMalformedSDP, s.SCTPPort)
+	}
+	w.flag(s.SCTPPort == 5000)
+	if s.SCTPPort != 5000 {
+		w.write(uint64(s.SCTPPort), 16)
+	}
+	code := 3
+	for i, v := range maxMessageSizes {
+		if v == s.MaxMessageSize {
+			code = i
+		}
+	}
+	w.write(uint64(code), 2)
+	if code == 3 {
+		if s.MaxMessageSize > 1<<32-1 {
+			return fmt.Errorf("%w: max-message-size %d is larger than 4294967295", ErrMalformedSDP, s.MaxMessageSize)
+		}
+		w.expGolomb(s.MaxMessageSize, 16)
+	}
+	return nil
+}
+
+// packCredential writes an ICE ufrag or password: alphabet, length above
+// min, characters.
+func packCredential(w *bitWriter, v string, min, k int) error {
+	if err := checkCredential("ice credential", v, min); err != nil {
+		return err
+	}
+	alphabet, size := credICE, 6
+	switch {
+	case strings.Trim(v, "0123456789abcdef") == "":
+		alphabet, size = credHexLower, 4
+	case strings.Trim(v, "0123456789ABCDEF") == "":
+		alphabet, size = credHexUpper, 4
+	}
+	w.write(uint64(alphabet), 2)
+	w.expGolomb(uint64(len(v)-min), k)
+	for i := 0; i < len(v); i++ {
+		var x int
+		switch alphabet {
+		case credICE:
+			x = iceCharValue(v[i])
+		default:
+			x = strings.IndexByte("0123456789abcdef", v[i]|0x20)
+		}
+		w.write(uint64(x), size)
+	}
+	return nil
+}
+
+// packString writes a length and bytes.
+func packString(w *bitWriter, v string) {
+	w.expGolomb(uint64(len(v)-1), 0)
+	w.bytes([]byte(v))
+}
+
+// packCandidate writes one candidate; earlier are the ones before it.
+func packCandidate(w *bitWriter, earlier []Candidate, c Candidate) error {
+	typ, tr := -1, -1
+	for i, n := range candidateTypes {
+		if n == c.Type {
+			typ = i
+		}
+	}
+	for i, x := range transports {
+		if x.protocol == c.Protocol && x.tcpType == c.TCPType {
+			tr = i
+		}
+	}
+	if typ < 0 || tr < 0 {
+		return fmt.Errorf("%w: candidate type %q, protocol %q, tcptype %q are not supported", ErrMalformedSDP, c.Type, c.Protocol, c.TCPType)
+	}
+	w.flag(typ == 0 && tr == 0)
+	if typ != 0 || tr != 0 {
+		w.write(uint64(typ), 2)
+		w.write(uint64(tr), 2)
+	}
+	if err := packAddress(w, earlier, c.Address); err != nil {
+		return err
+	}
+	if c.Port < 0 || c.Port > 65535 || c.RelatedPort < 0 || c.RelatedPort > 65535 {
+		return fmt.Errorf("%w: port %d or %d is not a port number", ErrMalformedSDP, c.Port, c.RelatedPort)
+	}
+	if tr == 1 {
+		// RFC 6544 section 4.5: active candidates have port 9.
+		w.flag(c.Port == 9)
+		if c.Port != 9 {
+			w.write(uint64(c.Port), 16)
+		}
+	} else {
+		w.write(uint64(c.Port), 16)
+	}
+	if typ == 0 {
+		if c.RelatedAddress != "" || c.RelatedPort != 0 {
+			return fmt.Errorf("%w: host candidate with a related address", ErrMalformedSDP)
+		}
+		return nil
+	}
+	if c.RelatedAddress == "0.0.0.0" && c.RelatedPort == 0 {
+		w.flag(false)
+		return nil
+	}
+	w.flag(true)
+	for i, e := range earlier {
+		if e.Address == c.RelatedAddress && e.Port == c.RelatedPort {
+			w.flag(false)
+			w.write(uint64(i), refBits(len(earlier)))
+			return nil
+		}
+	}
+	w.flag(true)
+	if err := packAddress(w, earlier, c.RelatedAddress); err != nil {
+		return err
+	}
+	w.write(uint64(c.RelatedPort), 16)
+	return nil
+}
+
+// refBits is the number of bits of an index below n.
+func refBits(n int) int {
+	b := 0
+	for 1<<uint(b) < n {
+		b++
+	}
+	return b
+}
+
+// packAddress writes an address, as a reference to an earlier candidate's
+// address when there is one.
+func packAddress(w *bitWriter, earlier []Candidate, a string) error {
+	for i, e := range earlier {
+		if e.Address == a {
+			w.write(addrSame, 3)
+			w.write(uint64(i), refBits(len(earlier)))
+			return nil
+		}
+	}
+	if ip, err := netip.ParseAddr(a); err == nil && ip.Zone() == "" && ip.String() == a {
+		if ip.Is4() {
+			w.write(addrIPv4, 2)
+			b := ip.As4()
+			w.bytes(b[:])
+		} else {
+			w.write(addrIPv6, 2)
+			b := ip.As16()
+			w.bytes(b[:])
+		}
+		return nil
+	}
+	if u := mdnsUUID(a); u != nil {
+		w.write(addrMDNS, 2)
+		w.bytes(u[:6])
+		w.write(uint64(u[6]&0x0f), 4)
+		w.write(uint64(u[7]), 8)
+		w.write(uint64(u[8]&0x3f), 6)
+		w.bytes(u[9:])
+		return nil
+	}
+	if len(a) == 0 || len(a) > maxStringLen {
+		return fmt.Errorf("%w: address %q is not an IP address or a host name", ErrMalformedSDP, clip(a, 40))
+	}
+	w.write(addrHostname, 3)
+	w.expGolomb(uint64(len(a)-1), 0)
+	for i := 0; i < len(a); i++ {
+		x := hostCharValue(a[i])
+		if x < 0 {
+			return fmt.Errorf("%w: address %q is not an IP address or a host name", ErrMalformedSDP, clip(a, 40))
+		}
+		w.write(uint64(x), 6)
+	}
+	return nil
+}
+
+// mdnsUUID returns the bytes of a "<uuid>.local" name whose UUID is a
+// lower-case RFC 9562 version 4 UUID, or nil.
+func mdnsUUID(a string) []byte {
+	if len(a) != 42 || !strings.HasSuffix(a, ".local") {
+		return nil
+	}
+	s := a[:36]
+	for i, c := range []byte(s) {
+		dash := i == 8 || i == 13 || i == 18 || i == 23
+		if dash != (c == '-') || (!dash && !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+			return nil
+		}
+	}
+	b, err := hex.DecodeString(strings.ReplaceAll(s, "-", ""))
+	if err != nil || b[6]>>4 != 4 || b[8]>>6 != 2 {
+		return nil
+	}
+	return b
+}
+
+// formatUUID writes 16 bytes as a lower-case UUID.
+func formatUUID(b []byte) string {
+	h := hex.EncodeToString(b)
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// unpack reads the payload bits of a session; it returns the offer tag of
+// an answer, or nil.
+func unpack(r *bitReader, t Type) (*Session, *uint16, error) {
+	var tag *uint16
+	if t == Answer && r.flag() {
+		v := uint16(r.read(16))
+		tag = &v
+	}
+	s := &Session{}
+	if r.flag() {
+		s.ICEUfrag, s.ICEPwd = credentialsFromSeed(r.bytes(credentialSeedSize))
+		s.Fingerprints = []Fingerprint{{Algorithm: "sha-256", Value: r.bytes(32)}}
+		s.Setup, s.MID, s.SCTPPort, s.MaxMessageSize = defaultSetup(t), "0", 5000, maxMessageSizes[0]
+	} else if err := unpackSettings(r, s, t); err != nil {
+		return nil, nil, err
+	}
+	n := r.expGolomb(0)
+	if r.err != nil {
+		return nil, nil, r.err
+	}
+	if n >= MaxCandidates {
+		return nil, nil, errInvalidField
+	}
+	s.Candidates = make([]Candidate, 0, n+1)
+	for j := 0; j <= int(n); j++ {
+		c, err := unpackCandidate(r, s.Candidates)
+		if err != nil {
+			return nil, nil, err
+		}
+		s.Candidates = append(s.Candidates, c)
+	}
+	return s, tag, r.err
+}
+
+// unpackSettings reads what packSettings wrote.
+func unpackSettings(r *bitReader, s *Session, t Type) error {
+	if r.flag() {
+		s.ICEUfrag, s.ICEPwd = credentialsFromSeed(r.bytes(credentialSeedSize))
+	} else {
+		var err error
+		if s.ICEUfrag, err = unpackCredential(r, 4, 2); err != nil {
+			return err
+		}
+		if s.ICEPwd, err = unpackCredential(r, 22, 3); err != nil {
+			return err
+		}
+	}
+	s.ICELite = r.flag()
+	switch r.read(2) {
+	case 1:
+		s.ICEOptions = "trickle"
+	case 2:
+		v, err := unpackString(r)
+		if err != nil {
+			return err
+		}
+		s.ICEOptions = v
+	case 3:
+		return errInvalidField
+	}
+	n := r.expGolomb(0)
+	if r.err != nil || n >= maxFingerprints {
+		return orInvalid(r.err)
+	}
+	for i := 0; i <= int(n); i++ {
+		code := int(r.read(3))
+		if code >= len(hashAlgorithms) {
+			return errInvalidField
+		}
+		s.Fingerprints = append(s.Fingerprints, Fingerprint{Algorithm: hashAlgorithms[code].name, Value: r.bytes(hashAlgorithms[code].size)})
+	}
+	s.Setup = defaultSetup(t)
+	if !r.flag() {
+		s.Setup = setupNames[r.read(2)]
+	}
+	s.MID = "0"
+	if !r.flag() {
+		v, err := unpackString(r)
+		if err != nil {
+			return err
+		}
+		s.MID = v
+	}
+	s.SCTPPort = 5000
+	if !r.flag() {
+		s.SCTPPort = int(r.read(16))
+	}
+	if code := r.read(2); code < 3 {
+		s.MaxMessageSize = maxMessageSizes[code]
+	} else {
+		s.MaxMessageSize = r.expGolomb(16)
+		if s.MaxMessageSize > 1<<32-1 {
+			return errInvalidField
+		}
+	}
+	return r.err
+}
+
+// orInvalid returns err, or errInvalidField when err is nil.
+func orInvalid(err error) error {
+	if err != nil {
+		return err
+	}
+	return errInvalidField
+}
+
+// unpackCredential reads what packCredential wrote.
+func unpackCredential(r *bitReader, min, k int) (string, error) {
+	alphabet := r.read(2)
+	n := r.expGolomb(k)
+	if r.err != nil || alphabet > credICE || n > maxCredLen-uint64(min) {
+		return "", orInvalid(r.err)
+	}
+	b := make([]byte, int(n)+min)
+	for i := range b {
+		switch alphabet {
+		case credICE:
+			b[i] = iceChars[r.read(6)]
+		case credHexLower:
+			b[i] = "0123456789abcdef"[r.read(4)]
+		default:
+			b[i] = "0123456789ABCDEF"[r.read(4)]
+		}
+	}
+	return string(b), r.err
+}
+
+// unpackString reads what packString wrote.
+func unpackString(r *bitReader) (string, error) {
+	n := r.expGolomb(0)
+	if r.err != nil || n >= maxStringLen {
+		return "", orInvalid(r.err)
+	}
+	b := r.bytes(int(n) + 1)
+	return string(b), r.err
+}
+
+// unpackCandidate reads what packCandidate wrote.
+func unpackCandidate(r *bitReader, earlier []Candidate) (Candidate, error) {
+	var c Candidate
+	typ, tr := uint64(0), uint64(0)
+	if !r.flag() {
+		typ, tr = r.read(2), r.read(2)
+	}
+	c.Type, c.Protocol, c.TCPType = candidateTypes[typ], transports[tr].protocol, transports[tr].tcpType
+	var err error
+	if c.Address, err = unpackAddress(r, earlier); err != nil {
+		return c, err
+	}
+	if tr == 1 && r.flag() {
+		c.Port = 9
+	} else {
+		c.Port = int(r.read(16))
+	}
+	if typ == 0 {
+		return c, r.err
+	}
+	c.RelatedAddress = "0.0.0.0"
+	if !r.flag() {
+		return c, r.err
+	}
+	if !r.flag() {
+		i := r.read(refBits(len(earlier)))
+		if r.err != nil || i >= uint64(len(earlier)) {
+			return c, orInvalid(r.err)
+		}
+		c.RelatedAddress, c.RelatedPort = earlier[i].Address, earlier[i].Port
+		return c, nil
+	}
+	if c.RelatedAddress, err = unpackAddress(r, earlier); err != nil {
+		return c, err
+	}
+	c.RelatedPort = int(r.read(16))
+	return c, r.err
+}
+
+// unpackAddress reads what packAddress wrote.
+func unpackAddress(r *bitReader, earlier []Candidate) (string, error) {
+	switch r.read(2) {
+	case addrIPv4:
+		var b [4]byte
+		copy(b[:], r.bytes(4))
+		return netip.AddrFrom4(b).String(), r.err
+	case addrIPv6:
+		var b [16]byte
+		copy(b[:], r.bytes(16))
+		return netip.AddrFrom16(b).String(), r.err
+	case addrMDNS:
+		u := make([]byte, 16)
+		copy(u, r.bytes(6))
+		u[6] = 0x40 | byte(r.read(4))
+		u[7] = byte(r.read(8))
+		u[8] = 0x80 | byte(r.read(6))
+		copy(u[9:], r.bytes(7))
+		return formatUUID(u) + ".local", r.err
+	}
+	if r.flag() {
+		i := r.read(refBits(len(earlier)))
+		if r.err != nil || i >= uint64(len(earlier)) {
+			return "", orInvalid(r.err)
+		}
+		return earlier[i].Address, nil
+	}
+	n := r.expGolomb(0)
+	if r.err != nil || n >= maxStringLen {
+		return "", orInvalid(r.err)
+	}
+	b := make([]byte, n+1)
+	for i := range b {
+		x := r.read(6)
+		if x >= uint64(len(hostChars)) {
+			return "", orInvalid(r.err)
+		}
+		b[i] = hostChars[x]
+	}
+	return string(b), r.err
+}

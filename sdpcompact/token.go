@@ -1,0 +1,349 @@
+package sdpcompact
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode"
+)
+
+// Token layout constants; doc.go explains them.
+const (
+	// Prefix starts every token: a person sees what it is, a program
+	// recognises it (LooksLikeToken).
+	Prefix = "QRTC"
+	// Version is the token format version this package writes and reads.
+	Version = 1
+
+	alphabet      = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	headerLen     = len(Prefix) + 3 // prefix, version, type letter, length letter
+	checksumLen   = 3
+	checksumPrime = 46649 // largest prime below 36^3
+	checksumBase  = 15    // a primitive root modulo checksumPrime
+	checksumSalt  = 20741 // makes the checksum of an all-zero body nonzero
+	chunkChars    = 6     // a chunk of 6 characters holds 31 bits
+	chunkBits     = 31
+	maxTokenLen   = 32 << 10
+)
+
+// partialBits[k] is the number of bits k < 6 characters hold:
+// floor(k*log2(36)).
+var partialBits = [chunkChars]int{0, 5, 10, 15, 20, 25}
+
+// Encode turns a complete data-channel description into a token such as
+// "QRTC1O...". It returns ErrMediaNotSupported, ErrNoCandidates,
+// ErrTooManyCandidates or ErrMalformedSDP for descriptions a token cannot
+// carry; it never returns a partial token.
+func Encode(d Description) (string, error) {
+	return encode(d, nil)
+}
+
+// EncodeAnswer is Encode for an answer that also carries a 16-bit tag of the
+// offer it answers, so that CheckAnswer can tell the offerer when an answer
+// belongs to another (for example an earlier) offer.
+func EncodeAnswer(answer, offer Description) (string, error) {
+	if answer.Type != Answer || offer.Type != Offer {
+		return "", fmt.Errorf("%w: EncodeAnswer needs an answer and an offer, got %s and %s", ErrMalformedSDP, answer.Type, offer.Type)
+	}
+	tag, err := offerTag(offer)
+	if err != nil {
+		return "", err
+	}
+	return encode(answer, &tag)
+}
+
+// CheckAnswer returns ErrWrongOffer when the answer token is tagged for
+// another offer than offer, nil when the tag matches or the token carries
+// no tag, and the Decode error of a token that does not decode.
+func CheckAnswer(answerToken string, offer Description) error {
+	t, _, tag, err := decode(answerToken)
+	if err != nil {
+		return err
+	}
+	if t != Answer {
+		return fmt.Errorf("%w: the token is an offer, not an answer; paste the answer the other side printed", ErrWrongOffer)
+	}
+	if tag == nil {
+		return nil
+	}
+	want, err := offerTag(offer)
+	if err != nil {
+		return err
+	}
+	if *tag != want {
+		return fmt.Errorf("%w: the answer was made for offer tag %04X, this offer is %04X; give the other side the current offer", ErrWrongOffer, *tag, want)
+	}
+	return nil
+}
+
+// offerTag hashes what identifies an offer: its ICE credentials and
+// fingerprints.
+func offerTag(offer Description) (uint16, error) {
+	s, err := Parse(offer.SDP)
+	if err != nil {
+		return 0, fmt.Errorf("offer: %w", err)
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "qrtc offer tag v1\x00%s\x00%s", s.ICEUfrag, s.ICEPwd)
+	for _, f := range s.Fingerprints {
+		fmt.Fprintf(h, "\x00%s\x00%x", f.Algorithm, f.Value)
+	}
+	sum := h.Sum(nil)
+	return uint16(sum[0])<<8 | uint16(sum[1]), nil
+}
+
+// encode is Encode with an optional offer tag.
+func encode(d Description, tag *uint16) (string, error) {
+	if d.Type != Offer && d.Type != Answer {
+		return "", fmt.Errorf("%w: description type %d is neither Offer nor Answer", ErrMalformedSDP, int(d.Type))
+	}
+	s, err := Parse(d.SDP)
+	if err != nil {
+		return "", err
+	}
+	return encodeSession(s, d.Type, tag)
+}
+
+// encodeSession writes the token of a session.
+func encodeSession(s *Session, t Type, tag *uint16) (string, error) {
+	w, err := pack(s, t, tag)
+	if err != nil {
+		return "", err
+	}
+	return formatToken(t, w.bits), nil
+}
+
+// formatToken writes prefix, version, type, length letter, the bits in
+// base 36 and the checksum.
+func formatToken(t Type, bits []bool) string {
+	var b strings.Builder
+	b.WriteString(Prefix)
+	b.WriteByte(alphabet[Version])
+	b.WriteByte("OA"[t-1])
+	b.WriteByte('0') // length letter, set below
+	for len(bits) > 0 {
+		n := min(len(bits), chunkBits)
+		chars, capacity := chunkChars, chunkBits
+		if n <= partialBits[chunkChars-1] {
+			chars = 1
+			for partialBits[chars] < n {
+				chars++
+			}
+			capacity = partialBits[chars]
+		}
+		var v uint64
+		for i := 0; i < n; i++ {
+			v <<= 1
+			if bits[i] {
+				v |= 1
+			}
+		}
+		v <<= uint(capacity - n)
+		bits = bits[n:]
+		digits := make([]byte, chars)
+		for i := chars - 1; i >= 0; i-- {
+			digits[i] = alphabet[v%36]
+			v /= 36
+		}
+		b.Write(digits)
+	}
+	tok := []byte(b.String())
+	total := len(tok) + checksumLen
+	tok[headerLen-1] = alphabet[total%36]
+	c := checksum(tok)
+	return string(tok) + string([]byte{alphabet[c/1296], alphabet[c/36%36], alphabet[c%36]})
+}
+
+// checksum is a weighted sum of the characters modulo a prime: any single
+// substituted character and any swap of two different characters changes it.
+func checksum(tok []byte) int {
+	sum, w := checksumSalt, 1
+	for _, c := range tok {
+		w = w * checksumBase % checksumPrime
+		sum = (sum + w*charValue(c)) % checksumPrime
+	}
+	return sum
+}
+
+// charValue returns the value 0 to 35 of a token character, or -1.
+func charValue(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'A' && c <= 'Z':
+		return int(c-'A') + 10
+	}
+	return -1
+}
+
+// Decode turns a token back into a description whose SDP real WebRTC
+// stacks accept. Case, whitespace and line breaks (as mail clients insert
+// them) are ignored, and so are quotes or angle brackets around the token.
+// Errors say what is wrong: ErrNotToken, ErrUnsupportedVersion,
+// ErrInvalidCharacter, ErrTruncated, ErrChecksum or ErrInvalidToken.
+func Decode(token string) (Description, error) {
+	t, s, _, err := decode(token)
+	if err != nil {
+		return Description{}, err
+	}
+	return Description{Type: t, SDP: s.marshal(t)}, nil
+}
+
+// normalize removes whitespace and surrounding quotes or angle brackets and
+// upper-cases ASCII letters.
+func normalize(token string) string {
+	var b strings.Builder
+	for _, r := range token {
+		if unicode.IsSpace(r) {
+			continue
+		}
+		if r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	s := b.String()
+	for _, p := range []string{`""`, "''", "<>", "``"} {
+		if len(s) >= 2 && s[0] == p[0] && s[len(s)-1] == p[1] {
+			s = s[1 : len(s)-1]
+		}
+	}
+	return s
+}
+
+// LooksLikeToken reports whether s looks like a token rather than a file
+// name or an SDP: the prefix "QRTC" and a version digit, in any case,
+// followed only by letters, digits and whitespace. It does not check the
+// checksum; Decode does.
+func LooksLikeToken(s string) bool {
+	n := normalize(s)
+	if len(n) < len(Prefix)+1 || !strings.HasPrefix(n, Prefix) || n[len(Prefix)] < '0' || n[len(Prefix)] > '9' {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		if charValue(n[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// decode checks a token and reads its session and offer tag.
+func decode(token string) (Type, *Session, *uint16, error) {
+	tok := normalize(token)
+	if len(tok) > maxTokenLen {
+		return 0, nil, nil, fmt.Errorf("%w: %d characters, more than any token has", ErrNotToken, len(tok))
+	}
+	if !strings.HasPrefix(tok, Prefix) {
+		if strings.HasPrefix(Prefix, tok) && tok != "" {
+			return 0, nil, nil, fmt.Errorf("%w: got %d characters; copy the whole token", ErrTruncated, len(tok))
+		}
+		return 0, nil, nil, fmt.Errorf("%w: text starts with %q, a token starts with %q; paste the token the other side printed", ErrNotToken, clip(tok, 8), Prefix)
+	}
+	for i := 0; i < len(tok); i++ {
+		if charValue(tok[i]) < 0 {
+			r := []rune(tok[i:])[0]
+			return 0, nil, nil, fmt.Errorf("%w: %q at position %d; a token has only letters and digits, retype that character", ErrInvalidCharacter, r, i+1)
+		}
+	}
+	if len(tok) < headerLen+checksumLen+1 {
+		return 0, nil, nil, fmt.Errorf("%w: got %d characters; copy the whole token", ErrTruncated, len(tok))
+	}
+	if v := charValue(tok[len(Prefix)]); v != Version {
+		fixed := []byte(tok)
+		fixed[len(Prefix)] = alphabet[Version]
+		if checksum(fixed[:len(tok)-checksumLen]) == checksumValue(tok[len(tok)-checksumLen:]) {
+			return 0, nil, nil, fmt.Errorf("%w: character %d %q should be %q; retype it", ErrChecksum, len(Prefix)+1, tok[len(Prefix)], alphabet[Version])
+		}
+		return 0, nil, nil, fmt.Errorf("%w: token version %q, this qrtc reads version %d; use the same qrtc version on both sides", ErrUnsupportedVersion, tok[len(Prefix)], Version)
+	}
+	var t Type
+	switch tok[len(Prefix)+1] {
+	case 'O':
+		t = Offer
+	case 'A':
+		t = Answer
+	}
+	body := []byte(tok[:len(tok)-checksumLen])
+	if t == 0 || checksum(body) != checksumValue(tok[len(tok)-checksumLen:]) {
+		return 0, nil, nil, checksumError(tok)
+	}
+	r := &bitReader{bits: tokenBits(body[headerLen:])}
+	if r.bits == nil {
+		return 0, nil, nil, fmt.Errorf("%w: a character group is out of range; the token was not made by qrtc", ErrInvalidToken)
+	}
+	s, tag, err := unpack(r, t)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("%w: %v; the token was not made by qrtc %d", ErrInvalidToken, err, Version)
+	}
+	if again, err := encodeSession(s, t, tag); err != nil || again != tok {
+		return 0, nil, nil, fmt.Errorf("%w: the content is not in canonical form; the token was not made by qrtc %d", ErrInvalidToken, Version)
+	}
+	return t, s, tag, nil
+}
+
+// checksumValue reads the 3 checksum characters; -1 when out of range.
+func checksumValue(c string) int {
+	v := charValue(c[0])*1296 + charValue(c[1])*36 + charValue(c[2])
+	if v >= checksumPrime {
+		return -1
+	}
+	return v
+}
+
+// checksumError tells a truncated token from a mistyped one by the length
+// letter: a token whose length disagrees with it is truncated, unless
+// correcting the length letter alone makes the checksum match.
+func checksumError(tok string) error {
+	n := len(tok)
+	want := charValue(tok[headerLen-1])
+	if want != n%36 {
+		fixed := []byte(tok)
+		fixed[headerLen-1] = alphabet[n%36]
+		if checksum(fixed[:n-checksumLen]) != checksumValue(tok[n-checksumLen:]) {
+			full := n + (want-n%36+36)%36
+			return fmt.Errorf("%w: got %d of %d characters; copy the whole token", ErrTruncated, n, full)
+		}
+	}
+	return fmt.Errorf("%w: a character is mistyped, swapped or missing; compare the token character by character or scan its QR code", ErrChecksum)
+}
+
+// tokenBits turns the base-36 body into bits; nil when a chunk is out of
+// range.
+func tokenBits(body []byte) []bool {
+	bits := make([]bool, 0, len(body)*chunkBits/chunkChars+chunkBits)
+	for len(body) > 0 {
+		chars := min(len(body), chunkChars)
+		n := chunkBits
+		if chars < chunkChars {
+			n = partialBits[chars]
+		}
+		var v uint64
+		for _, c := range body[:chars] {
+			v = v*36 + uint64(charValue(c))
+		}
+		if v >= 1<<uint(n) {
+			return nil
+		}
+		for i := n - 1; i >= 0; i-- {
+			bits = append(bits, v>>uint(i)&1 == 1)
+		}
+		body = body[chars:]
+	}
+	if len(bits) == 0 {
+		return nil
+	}
+	return bits
+}
+
+// isDecodeError reports whether err is one of the errors Decode returns for
+// a bad token (not an internal one).
+func isDecodeError(err error) bool {
+	for _, e := range []error{ErrNotToken, ErrUnsupportedVersion, ErrTruncated, ErrChecksum, ErrInvalidCharacter, ErrInvalidToken} {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
