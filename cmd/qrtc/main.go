@@ -1,21 +1,100 @@
 // Command qrtc connects two computers with WebRTC using QR codes or pasted
 // tokens instead of a signaling server.
+//
+// Run "qrtc --help" for the commands, and "qrtc CMD --help" for each.
 package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"strings"
+	"syscall"
 )
 
-func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		fmt.Fprintln(os.Stderr, "qrtc:", err)
-		os.Exit(2)
-	}
+// command is one subcommand of qrtc: a row of the commands table.
+type command struct {
+	name    string // the word after "qrtc"
+	summary string // one line for "qrtc --help"
+	help    string // the full help: synopsis, description and an example
+	run     func(ctx context.Context, st *stdio, args []string) error
 }
 
+// commands is the dispatch table. A new subcommand lives in its own file and
+// adds one line here.
+var commands = []command{
+	{"offer", "start a session: show an offer, then read the other side's answer", offerHelp, runOffer},
+	{"answer", "join a session: read an offer, show the answer", answerHelp, runAnswer},
+	{"encode", "turn an SDP (or its JSON form) into a token", encodeHelp, runEncode},
+	{"decode", "turn a token (or a photo of its QR code) into JSON SDP", decodeHelp, runDecode},
+	{"scan", "print the text of the QR code in each image", scanHelp, runScan},
+	{"qr", "draw any text as a QR code", qrHelp, runQR},
+	{"version", "print the version of qrtc", versionHelp, runVersion},
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(report(err, os.Stderr))
+}
+
+// report prints err as one line on stderr, unless there is nothing to say,
+// and returns the exit code for it.
+func report(err error, stderr io.Writer) int {
+	code := exitCode(err)
+	if err != nil && code != exitOK {
+		msg := strings.ReplaceAll(err.Error(), "\n", " ")
+		if !strings.HasPrefix(msg, "qrtc:") {
+			msg = "qrtc: " + msg
+		}
+		fmt.Fprintln(stderr, msg)
+	}
+	return code
+}
+
+// run is qrtc without the process around it: the arguments after the program
+// name, the three standard streams, and a context that is cancelled by Ctrl-C.
+// Its error carries the exit code (see exitCode).
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	return fmt.Errorf("not implemented")
+	st := newStdio(stdin, stdout, stderr, os.Getenv)
+	if len(args) == 0 {
+		writeMainHelp(st.err)
+		return usageErrorf("qrtc: no command given: run \"qrtc offer\" on one computer and \"qrtc answer\" on the other")
+	}
+	name := args[0]
+	switch name {
+	case "-h", "-help", "--help", "help":
+		if name == "help" && len(args) > 1 {
+			if c, ok := findCommand(args[1]); ok {
+				writeCommandHelp(st.out, c)
+				return nil
+			}
+			return usageErrorf("qrtc: unknown command %q: run \"qrtc --help\" for the list", args[1])
+		}
+		writeMainHelp(st.out)
+		return nil
+	}
+	c, ok := findCommand(name)
+	if !ok {
+		return usageErrorf("qrtc: unknown command %q: run \"qrtc --help\" for the list", name)
+	}
+	err := c.run(ctx, st, args[1:])
+	if errors.Is(err, errHelpShown) {
+		return nil
+	}
+	return err
+}
+
+// findCommand returns the row of the commands table called name.
+func findCommand(name string) (command, bool) {
+	for _, c := range commands {
+		if c.name == name {
+			return c, true
+		}
+	}
+	return command{}, false
 }

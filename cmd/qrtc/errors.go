@@ -1,0 +1,84 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Exit codes of qrtc. They are part of its contract: scripts depend on them.
+const (
+	exitOK          = 0   // a session that ended normally, or a helper that did its job
+	exitNoConnect   = 1   // could not connect, timed out, or the other side vanished
+	exitBadInput    = 2   // bad usage or bad input (a broken token, an image without a code)
+	exitInterrupted = 130 // Ctrl-C (SIGINT) or SIGTERM: 128 + the signal number of SIGINT
+)
+
+// Sentinel errors of the command. Their text starts with the command name,
+// is lower case and, where there is one, quotes the offending value.
+var (
+	// errHelpShown says that --help was asked for and the help was printed:
+	// run turns it into success.
+	errHelpShown = errors.New("qrtc: help shown")
+
+	// errNoInput says that standard input ended before it gave what was needed.
+	errNoInput = errors.New("qrtc: standard input ended")
+
+	// errNotTokenOrImage says that a text was neither a token nor the path of a readable file.
+	errNotTokenOrImage = errors.New("qrtc: neither a token nor the path of an image")
+
+	// errWrongType says that an offer came where an answer was expected, or the reverse.
+	errWrongType = errors.New("qrtc: wrong kind of token")
+
+	// errTimeout says that the other side did not connect within --timeout.
+	errTimeout = errors.New("qrtc: timed out")
+
+	// errInterrupted says that the session was ended by a signal (Ctrl-C).
+	errInterrupted = errors.New("qrtc: interrupted")
+
+	// errPeerVanished says that the other side disappeared without closing the session.
+	errPeerVanished = errors.New("qrtc: the other side vanished")
+
+	// errTooLarge says that an input file is larger than qrtc reads.
+	errTooLarge = errors.New("qrtc: file too large")
+)
+
+// exitError carries the exit code that an error should end the process with.
+type exitError struct {
+	code int
+	err  error
+}
+
+// Error returns the text of the wrapped error.
+func (e *exitError) Error() string { return e.err.Error() }
+
+// Unwrap returns the wrapped error so that errors.Is sees through exitError.
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErrorf returns an error that ends qrtc with exit code 2.
+func usageErrorf(format string, args ...any) error {
+	return &exitError{code: exitBadInput, err: fmt.Errorf(format, args...)}
+}
+
+// withCode attaches an exit code to err, keeping it wrapped; nil stays nil.
+func withCode(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}
+
+// exitCode maps the error returned by run to the process exit code.
+func exitCode(err error) int {
+	if err == nil || errors.Is(err, errHelpShown) {
+		return exitOK
+	}
+	if errors.Is(err, errInterrupted) || errors.Is(err, context.Canceled) {
+		return exitInterrupted
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	return exitNoConnect
+}

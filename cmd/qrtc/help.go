@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// writeMainHelp prints "qrtc --help": what qrtc does, the commands, an example.
+func writeMainHelp(w io.Writer) {
+	fmt.Fprint(w, strings.TrimLeft(mainHelpHead, "\n"))
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, mainHelpTail)
+}
+
+// writeCommandHelp prints the help of one command, as "qrtc CMD --help" does.
+func writeCommandHelp(w io.Writer, c command) {
+	// Running the command with --help prints its help and its flags.
+	_ = c.run(context.Background(), &stdio{out: w, err: io.Discard, getenv: func(string) string { return "" }}, []string{"--help"})
+}
+
+const mainHelpHead = `
+qrtc connects two computers with WebRTC without a signaling server: each side
+shows its connection details as a QR code and a text token, and the other side
+scans the code (a photo of the screen will do) or pastes the token. Then the two
+chat, line by line, over an encrypted data channel.
+
+Usage:
+  qrtc COMMAND [flags] [arguments]
+`
+
+const mainHelpTail = `
+Example:
+  alice$ qrtc offer                # shows a QR code and a token, then waits
+  bob$   qrtc answer offer.jpg     # a photo of Alice's screen, or the pasted token
+                                   # shows the answer's QR code and token
+  alice> (pastes Bob's token, or types the path of a photo of Bob's screen)
+  Both sides print "connected" and the same verification phrase; then every
+  line typed is sent to the other side. Ctrl-D leaves.
+
+stdout carries only data (the own token, then the messages received); stderr
+carries everything for people. Exit codes: 0 session ended normally, 1 could
+not connect / timed out / the other side vanished, 2 bad usage or bad input,
+130 interrupted (Ctrl-C).
+
+Run "qrtc COMMAND --help" for the flags and examples of each command.
+`
+
+const offerHelp = `
+Usage: qrtc offer [flags]
+
+Starts a session. Gathers this computer's addresses, prints the offer token on
+stdout (one line) and draws it as a QR code on stderr, then reads the other
+side's answer from standard input: the token (a token wrapped over several
+lines works too) or the path of an image of the answer's QR code. A bad answer
+typed at a terminal is explained and asked for again; from a pipe it ends qrtc
+with exit code 2. Once connected, both sides print the same verification phrase;
+every further line of standard input is sent as one message and every message
+received is printed on stdout. End of input (Ctrl-D) ends the session after
+everything sent has been delivered.
+
+Example:
+  qrtc offer --png offer.png       # then paste the answer, or type: answer.jpg
+  qrtc offer --stun none --no-qr --token-out offer.txt < answer-and-messages.txt
+`
+
+const answerHelp = `
+Usage: qrtc answer [flags] [OFFER]
+
+Joins a session. OFFER is the offer token or the path of an image (a photo of
+the other screen, a screenshot, a PNG) holding its QR code; without OFFER the
+offer is read from standard input. Prints the answer token on stdout (one line)
+and draws it as a QR code on stderr: the other side pastes it into its
+"qrtc offer". Once connected, both sides print the same verification phrase;
+every line of standard input is sent as one message and every message received
+is printed on stdout. End of input (Ctrl-D) ends the session.
+
+Example:
+  qrtc answer offer.jpg
+  qrtc answer QRTC...              # the token Alice sent by mail or chat
+  qrtc answer --stun none --no-qr --token-out answer.txt offer.png
+`
+
+const encodeHelp = `
+Usage: qrtc encode [flags] [FILE]
+
+Turns a session description into a qrtc token, printed on stdout. FILE (or
+standard input without FILE) holds raw SDP or the JSON form that browsers use,
+{"type":"offer","sdp":"v=0..."}.
+
+Example:
+  qrtc encode offer.json
+  echo "$SDP" | qrtc encode --type answer
+`
+
+const decodeHelp = `
+Usage: qrtc decode [TOKEN|IMAGE]
+
+Turns a qrtc token, or an image of its QR code, back into the JSON form
+{"type":"offer","sdp":"..."} that a browser's setRemoteDescription takes,
+printed on stdout. Without an argument the token is read from standard input
+(line breaks inside it are ignored).
+
+Example:
+  qrtc decode QRTC...
+  qrtc decode offer.png | jq -r .sdp
+`
+
+const scanHelp = `
+Usage: qrtc scan IMAGE...
+
+Prints the text of the QR code in each image (PNG, JPEG or GIF; photos work),
+one line per image. An image without a readable code is reported on stderr and
+makes the exit code 2.
+
+Example:
+  qrtc scan photo.jpg screenshot.png
+`
+
+const qrHelp = `
+Usage: qrtc qr [flags] [TEXT]
+
+Draws any text as a QR code on stdout (half blocks, coloured on a terminal
+unless NO_COLOR is set), or writes it as a PNG image with --png. Without TEXT
+the text is read from standard input.
+
+Example:
+  qrtc qr "https://example.org"
+  qrtc qr --png code.png < token.txt
+`
+
+const versionHelp = `
+Usage: qrtc version
+
+Prints the version of qrtc.
+
+Example:
+  qrtc version
+`

@@ -1,0 +1,422 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/qrtc/qrtc/peer"
+	"github.com/qrtc/qrtc/qr"
+	"github.com/qrtc/qrtc/sdpcompact"
+)
+
+// shutdownTimeout bounds the graceful end of a session: delivering what is
+// still buffered and closing the data channel.
+const shutdownTimeout = time.Minute
+
+// runOffer is "qrtc offer": make an offer, show it, read the answer, chat.
+func runOffer(ctx context.Context, st *stdio, args []string) error {
+	fs := newFlagSet("offer")
+	var f sessionFlags
+	f.register(fs)
+	pos, err := parseFlags(st, fs, offerHelp, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("qrtc offer: unexpected argument %q: offer reads the answer from standard input; to answer an offer, run \"qrtc answer %s\"", pos[0], pos[0])
+	}
+	s, err := newSession(ctx, st, &f)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+
+	sdp, err := s.p.Offer(s.waitCtx)
+	if err != nil {
+		return s.connectError("could not make the offer", err)
+	}
+	offer := sdpcompact.Description{Type: sdpcompact.Offer, SDP: sdp}
+	token, err := sdpcompact.Encode(offer)
+	if err != nil {
+		return fmt.Errorf("qrtc: cannot encode the offer: %w", err)
+	}
+	if err := s.show(token, "offer", "Show this to the other side; they run: qrtc answer TOKEN (or the path of a photo of the code)"); err != nil {
+		return err
+	}
+
+	tr := &tokenReader{lines: s.lines, st: st, interactive: st.inTTY}
+	check := func(tok string, d sdpcompact.Description) error {
+		if d.Type != sdpcompact.Answer {
+			return withCode(exitBadInput, fmt.Errorf("%w: this is an %s, not an answer: give it to \"qrtc answer\" on the other computer and paste the answer it shows here", errWrongType, d.Type))
+		}
+		if err := sdpcompact.CheckAnswer(tok, offer); err != nil {
+			if errors.Is(err, sdpcompact.ErrWrongOffer) {
+				return withCode(exitBadInput, fmt.Errorf("qrtc: this answer belongs to another offer (%w): the other side must answer the offer shown here", err))
+			}
+			return tokenError(err)
+		}
+		return nil
+	}
+	_, answer, err := tr.read(s.waitCtx, "Paste the answer token, or the path of a photo of the answer's QR code, then press Enter:", check)
+	if err != nil {
+		return s.waitError(err, "no answer")
+	}
+	s.remoteSDP = answer.SDP
+	if err := s.p.Accept(s.waitCtx, answer.SDP); err != nil {
+		if s.waitCtx.Err() != nil {
+			return s.waitError(s.waitCtx.Err(), "could not apply the answer")
+		}
+		return withCode(exitBadInput, fmt.Errorf("qrtc: cannot use this answer: %w; ask the other side to answer again", err))
+	}
+	return s.connectAndChat()
+}
+
+// runAnswer is "qrtc answer": read an offer, answer it, show the answer, chat.
+func runAnswer(ctx context.Context, st *stdio, args []string) error {
+	fs := newFlagSet("answer")
+	var f sessionFlags
+	f.register(fs)
+	pos, err := parseFlags(st, fs, answerHelp, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usageErrorf("qrtc answer: too many arguments (%d): give one offer token or image path, or none to read it from standard input", len(pos))
+	}
+	if _, err := f.iceServers(); err != nil {
+		return err
+	}
+	var offer sdpcompact.Description
+	check := func(_ string, d sdpcompact.Description) error {
+		if d.Type != sdpcompact.Offer {
+			return withCode(exitBadInput, fmt.Errorf("%w: this is an %s, not an offer: give it to the \"qrtc offer\" that made the offer", errWrongType, d.Type))
+		}
+		return nil
+	}
+	if len(pos) == 1 {
+		tok, d, err := tokenFromArg(pos[0])
+		if err == nil {
+			err = check(tok, d)
+		}
+		if err != nil {
+			return err
+		}
+		offer = d
+	}
+	s, err := newSession(ctx, st, &f)
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	if len(pos) == 0 {
+		tr := &tokenReader{lines: s.lines, st: st, interactive: st.inTTY}
+		_, d, err := tr.read(s.waitCtx, "Paste the offer token, or the path of a photo of the offer's QR code, then press Enter:", check)
+		if err != nil {
+			return s.waitError(err, "no offer")
+		}
+		offer = d
+	}
+	s.remoteSDP = offer.SDP
+	sdp, err := s.p.Answer(s.waitCtx, offer.SDP)
+	if err != nil {
+		if s.waitCtx.Err() != nil {
+			return s.waitError(s.waitCtx.Err(), "could not answer")
+		}
+		return withCode(exitBadInput, fmt.Errorf("qrtc: cannot answer this offer: %w; ask the other side to make a new one", err))
+	}
+	token, err := sdpcompact.EncodeAnswer(sdpcompact.Description{Type: sdpcompact.Answer, SDP: sdp}, offer)
+	if err != nil {
+		return fmt.Errorf("qrtc: cannot encode the answer: %w", err)
+	}
+	if err := s.show(token, "answer", "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc offer"); err != nil {
+		return err
+	}
+	return s.connectAndChat()
+}
+
+// session is one offer or answer run: the peer, standard input and the clock.
+type session struct {
+	st        *stdio
+	f         *sessionFlags
+	p         *peer.Peer
+	lines     *lineReader
+	ctx       context.Context // cancelled by Ctrl-C
+	waitCtx   context.Context // also ends after --timeout: bounds everything before "connected"
+	cancel    context.CancelFunc
+	remoteSDP string
+}
+
+// newSession makes the peer and starts reading standard input.
+func newSession(ctx context.Context, st *stdio, f *sessionFlags) (*session, error) {
+	servers, err := f.iceServers()
+	if err != nil {
+		return nil, err
+	}
+	ufrag, pwd, err := sdpcompact.NewICECredentials()
+	if err != nil {
+		return nil, fmt.Errorf("qrtc: cannot make ICE credentials: %w", err)
+	}
+	cfg := peer.Config{ICEServers: servers, ICEUfrag: ufrag, ICEPwd: pwd, IncludeLoopback: f.loopback}
+	if f.verbose {
+		cfg.Logf = func(format string, args ...any) { st.say("qrtc: "+format, args...) }
+	}
+	p, err := peer.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("qrtc: cannot start WebRTC: %w", err)
+	}
+	lines := newLineReader(st.in)
+	waitCtx, cancel := context.WithTimeout(ctx, f.timeout)
+	return &session{st: st, f: f, p: p, lines: lines, ctx: ctx, waitCtx: waitCtx, cancel: cancel}, nil
+}
+
+// close releases the peer and stops reading standard input.
+func (s *session) close() {
+	s.cancel()
+	s.p.Close()
+	s.lines.close()
+}
+
+// show hands out the own token: one line on stdout (data), the optional
+// files, and the QR code with instructions on stderr (people).
+func (s *session) show(token, kind, instructions string) error {
+	if s.f.verbose {
+		for _, c := range s.p.LocalCandidates() {
+			s.st.say("qrtc: local candidate %s", c)
+		}
+	}
+	for _, w := range s.p.GatherWarnings() {
+		s.st.say("qrtc: warning: %s", w)
+	}
+	if s.f.tokenOut != "" {
+		if err := writeFileAtomic(s.f.tokenOut, []byte(token+"\n")); err != nil {
+			return withCode(exitBadInput, fmt.Errorf("qrtc: cannot write --token-out: %w", err))
+		}
+	}
+	if s.f.png != "" {
+		if err := qr.WritePNGFile(s.f.png, token, qr.PNGOptions{}); err != nil {
+			return withCode(exitBadInput, fmt.Errorf("qrtc: cannot write --png %q: %w", s.f.png, err))
+		}
+	}
+	if _, err := fmt.Fprintln(s.st.out, token); err != nil {
+		return fmt.Errorf("qrtc: cannot write the token to standard output: %w", err)
+	}
+	if !s.f.noQR {
+		if err := qr.WriteTerminal(s.st.err, token, s.st.terminalOptions(s.st.errTTY, s.f.ascii)); err != nil {
+			s.st.say("qrtc: cannot draw the QR code (%v); use the token line instead", err)
+		}
+	}
+	s.st.say("This is your %s (%d characters). %s", kind, len(token), instructions)
+	return nil
+}
+
+// connectAndChat waits for the data channel, prints the verification phrase
+// and then chats until one side leaves.
+func (s *session) connectAndChat() error {
+	s.st.say("Waiting for the other side to connect (up to %s)...", s.f.timeout)
+	if err := s.p.WaitOpen(s.waitCtx); err != nil {
+		return s.connectError("could not connect", err)
+	}
+	s.cancel() // --timeout no longer applies once connected
+	s.st.say("connected; verification phrase: %s", s.p.Phrase())
+	s.st.say("Check that the other side shows the same phrase. Type lines to send them; Ctrl-D ends the session.")
+	return s.chat()
+}
+
+// chat sends every input line as a message and prints every message received
+// until input ends (graceful shutdown), the other side leaves, the other side
+// vanishes or Ctrl-C.
+func (s *session) chat() error {
+	recvDone := make(chan error, 1)
+	go func() {
+		// Exits when Receive fails: the other side left or vanished, or Close.
+		for {
+			msg, err := s.p.Receive(s.ctx)
+			if err != nil {
+				recvDone <- err
+				return
+			}
+			if _, err := io.WriteString(s.st.out, msg+"\n"); err != nil {
+				recvDone <- fmt.Errorf("qrtc: cannot write to standard output: %w", err)
+				return
+			}
+		}
+	}()
+	limit := s.p.MaxMessageSize()
+	for {
+		select {
+		case err := <-recvDone:
+			return s.received(err)
+		case l := <-s.lines.lines:
+			if l.err != nil {
+				return s.leave(recvDone, l.err)
+			}
+			if l.tooLong > 0 || (limit > 0 && len(l.text) > limit) {
+				n := max(l.tooLong, len(l.text))
+				s.st.say("qrtc: skipped a line of %d bytes: the other side accepts messages of at most %d bytes", n, limit)
+				continue
+			}
+			if err := s.p.Send(s.ctx, l.text); err != nil {
+				if errors.Is(err, peer.ErrMessageTooLarge) {
+					s.st.say("qrtc: skipped a line of %d bytes: %v", len(l.text), err)
+					continue
+				}
+				select {
+				case rerr := <-recvDone:
+					return s.received(rerr)
+				default:
+				}
+				return s.sessionError(err)
+			}
+		case <-s.ctx.Done():
+			s.goodbye()
+			return errInterrupted
+		}
+	}
+}
+
+// received turns the end of the receiving loop into the end of the session.
+func (s *session) received(err error) error {
+	if errors.Is(err, io.EOF) {
+		s.st.say("The other side left; session ended.")
+		return nil
+	}
+	if s.ctx.Err() != nil {
+		s.goodbye()
+		return errInterrupted
+	}
+	return s.sessionError(err)
+}
+
+// sessionError explains a failure after the connection was made.
+func (s *session) sessionError(err error) error {
+	if s.ctx.Err() != nil {
+		return errInterrupted
+	}
+	if errors.Is(err, peer.ErrPeerGone) || errors.Is(err, peer.ErrICEFailed) {
+		return withCode(exitNoConnect, fmt.Errorf("%w without closing the session (network lost or program killed): %v", errPeerVanished, err))
+	}
+	return withCode(exitNoConnect, fmt.Errorf("qrtc: session failed: %w", err))
+}
+
+// leave ends the session because standard input ended: everything sent is
+// delivered first.
+func (s *session) leave(recvDone chan error, inErr error) error {
+	if !errors.Is(inErr, io.EOF) {
+		s.st.say("qrtc: cannot read standard input (%v); ending the session", inErr)
+	}
+	ctx, cancel := context.WithTimeout(s.ctx, shutdownTimeout)
+	defer cancel()
+	err := s.p.Shutdown(ctx)
+	s.p.Close()
+	<-recvDone // Receive returns once the peer is closed
+	if err != nil {
+		if s.ctx.Err() != nil {
+			return errInterrupted
+		}
+		return s.sessionError(fmt.Errorf("could not deliver everything before leaving: %w", err))
+	}
+	return nil
+}
+
+// goodbye closes the session after Ctrl-C, telling the other side if it can
+// within a short time.
+func (s *session) goodbye() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = s.p.Shutdown(ctx) // best effort: the process is ending on the user's request
+	s.st.say("qrtc: interrupted; session ended")
+}
+
+// waitError explains why the wait before the connection ended.
+func (s *session) waitError(err error, what string) error {
+	switch {
+	case s.ctx.Err() != nil:
+		return errInterrupted
+	case errors.Is(err, context.DeadlineExceeded) && s.waitCtx.Err() != nil:
+		return withCode(exitNoConnect, fmt.Errorf("%w: %s within %s (--timeout): start again, and bring the token over sooner or give a longer --timeout", errTimeout, what, s.f.timeout))
+	case errors.Is(err, errNoInput):
+		return withCode(exitBadInput, fmt.Errorf("%w: %s: give the token on standard input, or the path of a photo of its QR code", err, what))
+	}
+	return err
+}
+
+// connectError explains a failed connection: what was tried and what may help.
+func (s *session) connectError(what string, err error) error {
+	if s.ctx.Err() != nil {
+		return errInterrupted
+	}
+	tried := fmt.Sprintf("candidates: this side [%s], the other side [%s]",
+		listOrNone(sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n"))), listOrNone(sdpCandidates(s.remoteSDP)))
+	var ce *peer.ConnectError
+	if errors.As(err, &ce) {
+		// It says which pairs were tried and whether --stun or --turn helps.
+		return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %w (%s)", what, err, tried))
+	}
+	reason := err.Error()
+	if s.waitCtx.Err() != nil {
+		reason = fmt.Sprintf("%v: no connection within %s (--timeout)", errTimeout, s.f.timeout)
+	}
+	return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %s; tried %s; if the computers are not on the same network, add a STUN server (--stun stun:HOST:PORT) so that each side learns its public address, or a TURN relay (--turn turn:HOST:PORT with --turn-user and --turn-pass)", what, reason, tried))
+}
+
+// listOrNone joins a list with commas, or says "none".
+func listOrNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	return strings.Join(list, ", ")
+}
+
+// sdpCandidates lists the candidates of an SDP (or of candidate lines) as "address:port type".
+func sdpCandidates(sdp string) []string {
+	var out []string
+	for _, l := range strings.Split(sdp, "\n") {
+		l = strings.TrimPrefix(strings.TrimSpace(l), "a=")
+		v, ok := strings.CutPrefix(l, "candidate:")
+		if !ok {
+			continue
+		}
+		f := strings.Fields(v)
+		if len(f) < 8 {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %s:%s %s", strings.ToLower(f[2]), f[4], f[5], f[7]))
+	}
+	return out
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames it
+// into place, so that a reader never sees half a file.
+func writeFileAtomic(path string, data []byte) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, werr := f.Write(data)
+	cerr := f.Close()
+	if werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(tmp, 0o600)
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, path)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return werr
+	}
+	return nil
+}
