@@ -60,14 +60,23 @@ func decodePlane(full *plane) (string, bool) {
 	f0 := (longest + workSide - 1) / workSide
 	first := full.downscale(f0)
 
-	// 1. The working copy, as it is and inverted.
-	for _, p := range []*plane{first, first.inverted()} {
+	// 1. The working copy, as it is and inverted; contrast stretched if it
+	// is faint.
+	firstInv := first.inverted()
+	for _, p := range []*plane{first, firstInv} {
 		if text, ok := try(p, attempt{bin: hybrid}); ok {
 			return text, true
 		}
 	}
+	if st := first.stretched(); st != nil {
+		for _, p := range []*plane{st, st.inverted()} {
+			if text, ok := try(p, attempt{bin: hybrid}); ok {
+				return text, true
+			}
+		}
+	}
 	// 2. A clean symbol the finder-pattern detector misses.
-	for _, p := range []*plane{first, first.inverted()} {
+	for _, p := range []*plane{first, firstInv} {
 		if text, ok := try(p, attempt{bin: hybrid, pure: true}); ok {
 			return text, true
 		}
@@ -85,31 +94,41 @@ func decodePlane(full *plane) (string, bool) {
 			break
 		}
 	}
-	// 4. Terminal drawings: fill the light gaps between text rows, then a
-	// coarser copy, which also averages noise and blur away.
-	var variants []*plane
-	for _, k := range []int{2, 4, 8} {
-		if k*40 < max(first.w, first.h) {
-			variants = append(variants, first.closeRows(k), first.inverted().closeRows(k))
+	// 4. Terminal drawings: fill the light gaps between text rows and
+	// columns and inside ASCII characters, then coarser copies, which also
+	// average noise and blur away.
+	side := max(first.w, first.h)
+	var variants []func() *plane
+	for _, k := range [][2]int{{1, 2}, {1, 4}, {2, 7}, {3, 3}, {5, 5}} {
+		if k[1]*40 < side {
+			variants = append(variants,
+				func() *plane { return first.closed(k[0], k[1]) },
+				func() *plane { return firstInv.closed(k[0], k[1]) })
 		}
 	}
-	if max(first.w, first.h) >= 300 {
-		half := first.downscale(2)
-		variants = append(variants, half, half.inverted())
+	for _, f := range []int{2, 3} {
+		if side >= 150*f {
+			variants = append(variants,
+				func() *plane { return first.downscale(f) },
+				func() *plane { return firstInv.downscale(f) })
+		}
 	}
-	for _, p := range variants {
-		if text, ok := try(p, attempt{bin: hybrid}); ok {
+	for _, v := range variants {
+		if text, ok := try(v(), attempt{bin: hybrid}); ok {
 			return text, true
 		}
 	}
 	// 5. One global threshold: heavy blur, low contrast.
-	for _, p := range []*plane{first, first.inverted()} {
+	for _, p := range []*plane{first, firstInv} {
 		if text, ok := try(p, attempt{bin: global}); ok {
 			return text, true
 		}
 	}
 	return "", false
 }
+
+// trace, when set by a test, learns which attempt succeeded.
+var trace func(stage string, p *plane, a attempt)
 
 // try runs gozxing's QR reader once. gozxing is third-party code given
 // arbitrary pixels: a panic in it counts as a failed attempt.
@@ -148,6 +167,9 @@ func try(p *plane, a attempt) (text string, ok bool) {
 	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
 	if err != nil {
 		return "", false
+	}
+	if trace != nil {
+		trace("ok", p, a)
 	}
 	return res.GetText(), true
 }

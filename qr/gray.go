@@ -129,38 +129,73 @@ func (p *plane) downscale(f int) *plane {
 	return out
 }
 
-// closeRows fills light gaps up to k pixels tall between dark areas: a
-// vertical grey-level closing of the dark parts (a running minimum then a
-// running maximum, each k+1 pixels tall). It joins the rows of a
-// half-block terminal drawing that a font's line spacing separates.
-func (p *plane) closeRows(k int) *plane {
-	tmp := make([]byte, len(p.pix))
-	out := &plane{w: p.w, h: p.h, pix: make([]byte, len(p.pix))}
-	// Running minimum over rows y..y+k (dark grows downwards).
-	for y := 0; y < p.h; y++ {
-		dst := tmp[y*p.w : (y+1)*p.w]
-		copy(dst, p.pix[y*p.w:(y+1)*p.w])
-		for d := 1; d <= k && y+d < p.h; d++ {
-			src := p.pix[(y+d)*p.w : (y+d+1)*p.w]
-			for x, v := range src {
-				if v < dst[x] {
-					dst[x] = v
+// closed fills light gaps up to kx pixels wide and ky pixels tall
+// between dark areas: a grey-level morphological closing of the dark parts
+// (running minima, then running maxima, over a (kx+1)-by-(ky+1) window).
+// It joins the rows of a half-block terminal drawing that a font's line
+// spacing separates, the columns a rounded cell width separates, and the
+// strokes of ASCII "#" characters.
+func (p *plane) closed(kx, ky int) *plane {
+	a := make([]byte, len(p.pix))
+	b := make([]byte, len(p.pix))
+	runFilter(p.pix, a, p.w, p.h, 1, p.w, kx, false, +1) // darken rightwards
+	runFilter(a, b, p.h, p.w, p.w, 1, ky, false, +1)     // darken downwards
+	runFilter(b, a, p.w, p.h, 1, p.w, kx, true, -1)      // lighten back leftwards
+	runFilter(a, b, p.h, p.w, p.w, 1, ky, true, -1)      // lighten back upwards
+	return &plane{w: p.w, h: p.h, pix: b}
+}
+
+// runFilter writes to dst the minimum (or maximum) of src over a window of
+// k+1 samples along lines of length n (step apart) starting at offsets
+// lineStep apart, m lines in all. dir +1 takes the window ahead of each
+// sample, -1 the window behind it.
+func runFilter(src, dst []byte, n, m, step, lineStep, k int, takeMax bool, dir int) {
+	for l := 0; l < m; l++ {
+		base := l * lineStep
+		for i := 0; i < n; i++ {
+			v := src[base+i*step]
+			for d := 1; d <= k; d++ {
+				j := i + dir*d
+				if j < 0 || j >= n {
+					break
+				}
+				u := src[base+j*step]
+				if takeMax == (u > v) {
+					v = u
 				}
 			}
+			dst[base+i*step] = v
 		}
 	}
-	// Running maximum over rows y-k..y (light grows back downwards).
-	for y := 0; y < p.h; y++ {
-		dst := out.pix[y*p.w : (y+1)*p.w]
-		copy(dst, tmp[y*p.w:(y+1)*p.w])
-		for d := 1; d <= k && y-d >= 0; d++ {
-			src := tmp[(y-d)*p.w : (y-d+1)*p.w]
-			for x, v := range src {
-				if v > dst[x] {
-					dst[x] = v
-				}
-			}
-		}
+}
+
+// stretched maps the 1st to the 99th percentile of p's grey levels to
+// the full range, for low-contrast pictures. It returns nil when p already
+// spans most of the range.
+func (p *plane) stretched() *plane {
+	var hist [256]int
+	for _, v := range p.pix {
+		hist[v]++
+	}
+	cut := len(p.pix) / 100
+	lo, hi := 0, 255
+	for n := 0; lo < 255 && n+hist[lo] <= cut; lo++ {
+		n += hist[lo]
+	}
+	for n := 0; hi > 0 && n+hist[hi] <= cut; hi-- {
+		n += hist[hi]
+	}
+	if hi-lo >= 128 || hi <= lo {
+		return nil
+	}
+	var table [256]byte
+	for v := range table {
+		t := (v - lo) * 255 / (hi - lo)
+		table[v] = byte(min(max(t, 0), 255))
+	}
+	out := &plane{w: p.w, h: p.h, pix: make([]byte, len(p.pix))}
+	for i, v := range p.pix {
+		out.pix[i] = table[v]
 	}
 	return out
 }

@@ -309,10 +309,13 @@ func Busy(w, h int, rng *rand.Rand) *image.Gray {
 func Embed(src *image.Gray, w, h int, scale, deg float64, rng *rand.Rand) *image.Gray {
 	img := Busy(w, h, rng)
 	sw, sh := float64(src.Rect.Dx())*scale, float64(src.Rect.Dy())*scale
-	cx := sw/2 + rng.Float64()*(float64(w)-sw*1.5)
-	cy := sh/2 + rng.Float64()*(float64(h)-sh*1.5)
 	r := deg * math.Pi / 180
 	c, s := math.Cos(r), math.Sin(r)
+	// Half the rotated bounding box, so the code stays inside.
+	hw := (math.Abs(sw*c) + math.Abs(sh*s)) / 2
+	hh := (math.Abs(sw*s) + math.Abs(sh*c)) / 2
+	cx := hw + rng.Float64()*math.Max(0, float64(w)-2*hw)
+	cy := hh + rng.Float64()*math.Max(0, float64(h)-2*hh)
 	var corners [4][2]float64
 	for i, p := range [4][2]float64{{0, 0}, {sw, 0}, {sw, sh}, {0, sh}} {
 		dx, dy := p[0]-sw/2, p[1]-sh/2

@@ -84,7 +84,7 @@ func Levels() []Level {
 		}
 		return Rotate(g, rng.Float64()*360, 255), nil
 	}))
-	for _, tilt := range []float64{0.2, 0.35, 0.5} {
+	for _, tilt := range []float64{0.1, 0.2, 0.3} {
 		ls = append(ls, simple("perspective", fmt.Sprintf("tilt=%.2f", tilt), func(r Renderer, t string, rng *rand.Rand) (*image.Gray, error) {
 			g, err := base(r, t, 4+rng.IntN(3))
 			if err != nil {
