@@ -32,6 +32,7 @@ var commands = []command{
 	{"decode", "turn a token (or a photo of its QR code) into JSON SDP", decodeHelp, runDecode},
 	{"scan", "print the text of the QR code in each image", scanHelp, runScan},
 	{"qr", "draw any text as a QR code", qrHelp, runQR},
+	{"relay", "run a STUN and TURN server that relays for peers behind NATs", relayHelp, runRelay},
 	{"version", "print the version of qrtc", versionHelp, runVersion},
 }
 

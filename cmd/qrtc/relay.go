@@ -1,0 +1,158 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/qrtc/qrtc/relay"
+)
+
+const relayHelp = `
+Usage: qrtc relay [flags]
+
+Runs a STUN and TURN server on this computer, so that friends whose NATs
+defeat a direct connection can connect through it: each side of a session adds
+--turn URL --turn-user NAME --turn-pass PASSWORD to "qrtc offer" or "qrtc
+answer" (any other WebRTC program takes the same URL and credentials). Run it
+on a computer others can reach, with its public address in --public-ip, and
+open the listening port (UDP, and TCP with --tcp) and the relay ports
+(--relay-ports, UDP) in its firewall.
+
+Users are static (--user NAME=PASSWORD, repeatable) or time-limited: with
+--secret S, the username "<expiry unix time>:<name>" and the password
+base64(HMAC-SHA1(S, username)) work until that time, as with coturn's
+use-auth-secret. "qrtc relay --secret S --make-credentials NAME" prints such a
+pair and exits; the secret can also come from the environment variable
+QRTC_RELAY_SECRET, which keeps it out of the process list. Without any user or
+secret the server answers STUN only.
+
+stdout gets the STUN and TURN URLs to use, one per line. stderr gets a log
+line per allocation created and ended (user, client address, bytes relayed),
+per refusal (bad credentials, quota), and, on Ctrl-C, the totals per user.
+
+Example:
+  qrtc relay --public-ip 203.0.113.7 --user alice=wonderland --max-allocs 4 --bandwidth 1MB/s
+  qrtc offer --turn "turn:203.0.113.7:3478?transport=udp" --turn-user alice --turn-pass wonderland
+  qrtc relay --secret "$SECRET" --make-credentials bob --ttl 24h
+`
+
+// relaySecretEnv names the environment variable that may hold --secret.
+const relaySecretEnv = "QRTC_RELAY_SECRET"
+
+// userFlags collects --user NAME=PASSWORD flags.
+type userFlags map[string]string
+
+// String returns the user names.
+func (u userFlags) String() string {
+	names := make([]string, 0, len(u))
+	for name := range u {
+		names = append(names, name)
+	}
+	return strings.Join(names, ",")
+}
+
+// Set adds one user.
+func (u userFlags) Set(v string) error {
+	name, password, ok := strings.Cut(v, "=")
+	if !ok || name == "" || password == "" {
+		return fmt.Errorf("want NAME=PASSWORD, got %q", v)
+	}
+	u[name] = password
+	return nil
+}
+
+// runRelay is "qrtc relay": it serves until ctx is cancelled (Ctrl-C).
+func runRelay(ctx context.Context, st *stdio, args []string) error {
+	fs := newFlagSet("relay")
+	users := userFlags{}
+	listen := fs.String("listen", relay.DefaultListenAddr, "UDP `address` to listen on, host:port (host an IPv4 address or empty for all)")
+	publicIP := fs.String("public-ip", "", "the IPv4 `address` other computers reach this one at; needed when listening on all interfaces")
+	realm := fs.String("realm", relay.DefaultRealm, "TURN `realm`")
+	fs.Var(users, "user", "static user `NAME=PASSWORD`, repeatable")
+	secret := fs.String("secret", "", "shared `secret` for time-limited credentials (or $"+relaySecretEnv+")")
+	maxAllocs := fs.Int("max-allocs", 0, "most allocations a user may hold at once (`N`, 0 for no cap)")
+	bandwidth := fs.String("bandwidth", "0", "cap on each allocation's relayed traffic, each way (`RATE` such as 1MB/s, 500kB/s, 8Mbit/s; 0 for no cap)")
+	tcp := fs.Bool("tcp", false, "also accept STUN and TURN over TCP on the same port")
+	ports := fs.String("relay-ports", "", "UDP port `range` MIN-MAX for relayed addresses (default any free port)")
+	loopback := fs.Bool("allow-loopback-peers", false, "let clients relay to loopback addresses: for a relay and its peers on one computer")
+	makeCreds := fs.String("make-credentials", "", "print a time-limited username and password for user `NAME` (needs --secret) and exit")
+	ttl := fs.Duration("ttl", 24*time.Hour, "how long --make-credentials credentials are valid")
+	pos, err := parseFlags(st, fs, relayHelp, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 {
+		return usageErrorf("qrtc relay: unexpected argument %q: run \"qrtc relay --help\" for the flags", pos[0])
+	}
+	if *secret == "" {
+		*secret = st.getenv(relaySecretEnv)
+	}
+
+	if *makeCreds != "" {
+		if *secret == "" {
+			return usageErrorf("qrtc relay: --make-credentials %q needs the relay's --secret (or $%s)", *makeCreds, relaySecretEnv)
+		}
+		if *ttl <= 0 {
+			return usageErrorf("qrtc relay: --ttl %v: give a positive duration such as 24h", *ttl)
+		}
+		username, password := relay.TURNRESTCredentials(*secret, *makeCreds, *ttl, time.Now())
+		fmt.Fprintf(st.err, "valid until %s:\n", time.Now().Add(*ttl).UTC().Format(time.RFC3339))
+		_, err := fmt.Fprintf(st.out, "%s\n%s\n", username, password)
+		return err
+	}
+
+	rate, err := relay.ParseBandwidth(*bandwidth)
+	if err != nil {
+		return usageErrorf("qrtc relay: --bandwidth: %v", err)
+	}
+	cfg := relay.Config{
+		ListenAddr:             *listen,
+		TCP:                    *tcp,
+		PublicIP:               *publicIP,
+		Realm:                  *realm,
+		Users:                  users,
+		Secret:                 *secret,
+		MaxAllocationsPerUser:  *maxAllocs,
+		BandwidthPerAllocation: rate,
+		AllowLoopbackPeers:     *loopback,
+		Logf: func(format string, args ...any) {
+			fmt.Fprintf(st.err, "%s %s\n", time.Now().UTC().Format("2006-01-02T15:04:05Z"), fmt.Sprintf(format, args...))
+		},
+	}
+	if *ports != "" {
+		if _, err := fmt.Sscanf(*ports, "%d-%d", &cfg.RelayPortMin, &cfg.RelayPortMax); err != nil ||
+			fmt.Sprintf("%d-%d", cfg.RelayPortMin, cfg.RelayPortMax) != *ports {
+			return usageErrorf("qrtc relay: --relay-ports %q: write MIN-MAX, such as 49152-65535", *ports)
+		}
+	}
+	srv, err := relay.New(cfg)
+	switch {
+	case errors.Is(err, relay.ErrPublicIP):
+		return usageErrorf("qrtc relay: %v: pass --public-ip, or --listen with this computer's address", err)
+	case errors.Is(err, relay.ErrListen):
+		return withCode(exitNoConnect, fmt.Errorf("qrtc relay: %w; pick another port with --listen, or stop the program using it", err))
+	case err != nil:
+		return usageErrorf("qrtc relay: %v", err)
+	}
+	for _, url := range srv.URLs() {
+		if _, err := fmt.Fprintln(st.out, url); err != nil {
+			_ = srv.Close() // The write failure is what the user must hear about.
+			return fmt.Errorf("qrtc relay: writing the URLs: %w", err)
+		}
+	}
+	fmt.Fprintln(st.err, "relay: running; Ctrl-C stops it")
+
+	<-ctx.Done()
+	closeErr := srv.Close()
+	for _, u := range srv.Stats() {
+		fmt.Fprintf(st.err, "relay: total for user %q: %d allocations, %d bytes to peers, %d bytes from peers, %d bytes dropped over the bandwidth cap\n",
+			u.User, u.TotalAllocations, u.BytesToPeers, u.BytesFromPeers, u.DroppedToPeers+u.DroppedFromPeers)
+	}
+	if closeErr != nil {
+		return fmt.Errorf("qrtc relay: %w", closeErr)
+	}
+	return nil
+}
