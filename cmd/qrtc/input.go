@@ -108,7 +108,7 @@ func (lr *lineReader) next(ctx context.Context) (line, error) {
 	case l := <-lr.lines:
 		if l.err != nil {
 			if errors.Is(l.err, io.EOF) {
-				return l, errNoInput
+				return l, withCode(exitBadInput, errNoInput)
 			}
 			return l, fmt.Errorf("qrtc: cannot read standard input: %w", l.err)
 		}
@@ -142,7 +142,7 @@ func (tr *tokenReader) read(ctx context.Context, prompt string, check func(token
 		if ctx.Err() != nil || errors.Is(err, errNoInput) || !tr.interactive {
 			return "", sdpcompact.Description{}, err
 		}
-		tr.st.say("qrtc: %v", err)
+		tr.st.sayError(err)
 	}
 }
 

@@ -7,11 +7,9 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 )
 
@@ -48,11 +46,7 @@ func main() {
 func report(err error, stderr io.Writer) int {
 	code := exitCode(err)
 	if err != nil && code != exitOK {
-		msg := strings.ReplaceAll(err.Error(), "\n", " ")
-		if !strings.HasPrefix(msg, "qrtc:") {
-			msg = "qrtc: " + msg
-		}
-		fmt.Fprintln(stderr, msg)
+		(&stdio{err: stderr}).sayError(err)
 	}
 	return code
 }

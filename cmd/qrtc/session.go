@@ -330,7 +330,6 @@ func (s *session) goodbye() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	_ = s.p.Shutdown(ctx) // best effort: the process is ending on the user's request
-	s.st.say("qrtc: interrupted; session ended")
 }
 
 // waitError explains why the wait before the connection ended.

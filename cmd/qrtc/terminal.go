@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"golang.org/x/term"
@@ -38,6 +39,15 @@ func newStdio(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) str
 // say prints one line for people on stderr.
 func (st *stdio) say(format string, args ...any) {
 	fmt.Fprintf(st.err, format+"\n", args...)
+}
+
+// sayError prints an error as one line on stderr, prefixed with "qrtc:".
+func (st *stdio) sayError(err error) {
+	msg := strings.ReplaceAll(err.Error(), "\n", " ")
+	if !strings.HasPrefix(msg, "qrtc") {
+		msg = "qrtc: " + msg
+	}
+	st.say("%s", msg)
 }
 
 // fder is what *os.File has and a terminal needs.

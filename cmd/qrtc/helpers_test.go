@@ -1,0 +1,221 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/qrtc/qrtc/qr"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// golden compares got with testdata/name, or rewrites the file with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("reading golden file (refresh with -update): %v", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (refresh with -update):\ngot:  %q\nwant: %q", path, got, want)
+	}
+}
+
+func readFixture(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+// updateFixtures rewrites the fixtures made from offer.json and answer.json:
+// their tokens, the tokens decoded, their QR codes, and blank.png.
+func updateFixtures(t *testing.T) {
+	t.Helper()
+	for _, kind := range []string{"offer", "answer"} {
+		tok, errOut, code := runInProcess(t, "", "encode", "testdata/"+kind+".json")
+		if code != 0 {
+			t.Fatalf("qrtc encode testdata/%s.json: %s", kind, errOut)
+		}
+		decoded, errOut, code := runInProcess(t, "", "decode", strings.TrimSpace(tok))
+		if code != 0 {
+			t.Fatalf("qrtc decode: %s", errOut)
+		}
+		for name, data := range map[string]string{kind + ".token": tok, kind + ".decoded.json": decoded} {
+			if err := os.WriteFile(filepath.Join("testdata", name), []byte(data), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := qr.WritePNGFile(filepath.Join("testdata", kind+".png"), strings.TrimSpace(tok), qr.PNGOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeBlankPNG(t, filepath.Join("testdata", "blank.png"))
+}
+
+// TestHelpers runs encode, decode, scan and qr over the fixtures in testdata:
+// offer.json and answer.json are descriptions pion made, *.token their golden
+// tokens, offer.png the offer token as a QR code, blank.png an image without one.
+func TestHelpers(t *testing.T) {
+	if *update {
+		updateFixtures(t)
+	}
+	offerTok := readFixture(t, "offer.token")
+	answerTok := readFixture(t, "answer.token")
+	offerJSON := readFixture(t, "offer.decoded.json")
+	var raw jsonDescription
+	if err := json.Unmarshal([]byte(readFixture(t, "offer.json")), &raw); err != nil {
+		t.Fatal(err)
+	}
+	tmpPNG := filepath.Join(t.TempDir(), "hello.png")
+
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		golden string // compare stdout with this file of testdata
+		want   string // or with this text
+		code   int
+		stderr string // a fragment of the one error line when code != 0
+	}{
+		{name: "encode JSON offer", args: []string{"encode", "testdata/offer.json"}, golden: "offer.token"},
+		{name: "encode JSON answer from stdin", args: []string{"encode"}, stdin: readFixture(t, "answer.json"), golden: "answer.token"},
+		{name: "encode raw SDP with --type", args: []string{"encode", "--type", "offer"}, stdin: raw.SDP, want: offerTok},
+		{name: "encode garbage", args: []string{"encode"}, stdin: "hello\n", code: 2, stderr: "cannot read the description"},
+		{name: "encode bad --type", args: []string{"encode", "--type", "pranswer", "testdata/offer.json"}, code: 2, stderr: "pranswer"},
+		{name: "decode token", args: []string{"decode", strings.TrimSpace(offerTok)}, golden: "offer.decoded.json"},
+		{name: "decode answer token", args: []string{"decode", strings.TrimSpace(answerTok)}, golden: "answer.decoded.json"},
+		{name: "decode wrapped token from stdin", args: []string{"decode"}, stdin: wrap(strings.TrimSpace(offerTok), 76), want: offerJSON},
+		{name: "decode lower-case token", args: []string{"decode", strings.ToLower(strings.TrimSpace(offerTok))}, want: offerJSON},
+		{name: "decode image", args: []string{"decode", "testdata/offer.png"}, want: offerJSON},
+		{name: "decode token file", args: []string{"decode", "testdata/offer.token"}, want: offerJSON},
+		{name: "decode corrupted token", args: []string{"decode", corrupt(strings.TrimSpace(offerTok))}, code: 2, stderr: "bad token"},
+		{name: "decode image without code", args: []string{"decode", "testdata/blank.png"}, code: 2, stderr: "no QR code"},
+		{name: "decode two arguments", args: []string{"decode", "a", "b"}, code: 2, stderr: "too many arguments"},
+		{name: "scan images", args: []string{"scan", "testdata/offer.png", "testdata/offer.png"}, want: offerTok + offerTok},
+		{name: "scan image without code", args: []string{"scan", "testdata/blank.png"}, code: 2, stderr: "blank.png"},
+		{name: "scan nothing", args: []string{"scan"}, code: 2, stderr: "no image"},
+		{name: "qr to PNG", args: []string{"qr", "--png", tmpPNG, "hello", "world"}},
+		{name: "scan the PNG", args: []string{"scan", tmpPNG}, want: "hello world\n"},
+		{name: "qr without text", args: []string{"qr"}, code: 2, stderr: "no text"},
+		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `"frobnicate"`},
+		{name: "unknown flag", args: []string{"offer", "--frobnicate"}, code: 2, stderr: "frobnicate"},
+		{name: "offer with an argument", args: []string{"offer", "QRTCABC"}, code: 2, stderr: "qrtc answer"},
+		{name: "stun none mixed", args: []string{"answer", "--stun", "none", "--stun", "stun:127.0.0.1:3478", "x"}, code: 2, stderr: "none"},
+		{name: "stun without scheme", args: []string{"answer", "--stun", "127.0.0.1:3478", "x"}, code: 2, stderr: "stun:HOST:PORT"},
+		{name: "turn without credentials", args: []string{"answer", "--stun", "none", "--turn", "turn:127.0.0.1:3478", "x"}, code: 2, stderr: "--turn-user"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runInProcess(t, tc.stdin, tc.args...)
+			if code != tc.code {
+				t.Fatalf("qrtc %q: exit code %d, want %d; stderr: %s", tc.args, code, tc.code, errOut)
+			}
+			if tc.code != 0 {
+				lines := strings.Split(strings.TrimSpace(errOut), "\n")
+				if len(lines) != 1 || !strings.Contains(lines[0], tc.stderr) {
+					t.Errorf("qrtc %q: stderr %q, want one line containing %q", tc.args, errOut, tc.stderr)
+				}
+				if out != "" {
+					t.Errorf("qrtc %q: stdout %q, want nothing", tc.args, out)
+				}
+				return
+			}
+			switch {
+			case tc.golden != "":
+				golden(t, tc.golden, out)
+			case tc.want != "" && out != tc.want:
+				t.Errorf("qrtc %q: stdout\n%q\nwant\n%q", tc.args, out, tc.want)
+			}
+		})
+	}
+}
+
+// TestDecodeOutputIsBrowserJSON checks the shape that setRemoteDescription
+// takes: exactly the keys "type" and "sdp", CRLF line endings in the SDP.
+func TestDecodeOutputIsBrowserJSON(t *testing.T) {
+	out, errOut, code := runInProcess(t, "", "decode", "testdata/offer.token")
+	if code != 0 {
+		t.Fatalf("qrtc decode: exit code %d: %s", code, errOut)
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("qrtc decode printed %q: not JSON: %v", out, err)
+	}
+	if len(m) != 2 || m["type"] != "offer" || !strings.HasPrefix(m["sdp"], "v=0\r\n") {
+		t.Errorf("qrtc decode printed %q, want {\"type\":\"offer\",\"sdp\":\"v=0\\r\\n...\"}", out)
+	}
+	if len(sdpCandidates(m["sdp"])) == 0 {
+		t.Errorf("decoded SDP has no candidates: %q", m["sdp"])
+	}
+}
+
+func TestQRDrawing(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  string
+		want string // a character the drawing must use
+	}{
+		{"half blocks", []string{"qr", "hello"}, "", "▀"},
+		{"ascii", []string{"qr", "--ascii", "hello"}, "", "#"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runInProcess(t, "", tc.args...)
+			if code != 0 {
+				t.Fatalf("qrtc %q: exit code %d: %s", tc.args, code, errOut)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("qrtc %q drew\n%s\nwithout %q", tc.args, out, tc.want)
+			}
+			if strings.Contains(out, "\x1b[") {
+				t.Errorf("qrtc %q: colour escapes although stdout is not a terminal", tc.args)
+			}
+		})
+	}
+}
+
+func TestTerminalOptions(t *testing.T) {
+	tests := []struct {
+		name      string
+		tty       bool
+		noColor   string
+		ascii     bool
+		wantColor bool
+	}{
+		{"terminal", true, "", false, true},
+		{"terminal with NO_COLOR", true, "1", false, false},
+		{"pipe", false, "", false, false},
+		{"ascii on a terminal", true, "", true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			st := &stdio{getenv: func(k string) string {
+				if k == "NO_COLOR" {
+					return tc.noColor
+				}
+				return ""
+			}}
+			opt := st.terminalOptions(tc.tty, tc.ascii)
+			if opt.Color != tc.wantColor {
+				t.Errorf("terminalOptions(tty=%v, ascii=%v) with NO_COLOR=%q: Color %v, want %v", tc.tty, tc.ascii, tc.noColor, opt.Color, tc.wantColor)
+			}
+			if tc.ascii != (opt.Style == qr.StyleASCII) {
+				t.Errorf("terminalOptions(ascii=%v): Style %v", tc.ascii, opt.Style)
+			}
+		})
+	}
+}

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qrtc/qrtc/sdpcompact"
+)
+
+func wantAnswer(_ string, d sdpcompact.Description) error {
+	if d.Type != sdpcompact.Answer {
+		return withCode(exitBadInput, fmt.Errorf("%w: got an %s", errWrongType, d.Type))
+	}
+	return nil
+}
+
+func TestTokenReader(t *testing.T) {
+	offer := strings.TrimSpace(readFixture(t, "offer.token"))
+	answer := strings.TrimSpace(readFixture(t, "answer.token"))
+	tests := []struct {
+		name        string
+		input       string
+		interactive bool
+		wantErr     error  // nil: the answer must come out
+		wantCode    int    // exit code of the error
+		wantNext    string // the line that must still be unread afterwards
+		wantRetries int    // error lines printed before success
+	}{
+		{name: "one line", input: answer + "\nhello\n", wantNext: "hello"},
+		{name: "CRLF", input: answer + "\r\nhello\r\n", wantNext: "hello"},
+		{name: "blank lines first", input: "\n\n" + answer + "\nhello\n", wantNext: "hello"},
+		{name: "wrapped at 76 with CRLF", input: wrap(answer, 76) + "hello\n", wantNext: "hello"},
+		{name: "wrapped at 40, lower case", input: wrap(strings.ToLower(answer), 40) + "hello\n", wantNext: "hello"},
+		{name: "image path", input: "testdata/answer.png\nhello\n", wantNext: "hello"},
+		{name: "quoted image path", input: "'testdata/answer.png'\nhello\n", wantNext: "hello"},
+		{name: "token file", input: "testdata/answer.token\n", wantNext: ""},
+		{name: "offer instead of answer", input: offer + "\n", wantErr: errWrongType, wantCode: 2},
+		{name: "garbage", input: "hello\n", wantErr: errNotTokenOrImage, wantCode: 2},
+		{name: "truncated then blank", input: answer[:len(answer)/2] + "\n\n", wantErr: sdpcompact.ErrTruncated, wantCode: 2},
+		{name: "truncated then text", input: answer[:len(answer)/2] + "\nhello, world!\n", wantCode: 2},
+		{name: "truncated at the end", input: answer[:len(answer)/2], wantCode: 2},
+		{name: "empty input", input: "", wantErr: errNoInput, wantCode: 2},
+		{name: "line too long", input: strings.Repeat("Q", maxLine+10) + "\n", wantCode: 2},
+		{name: "interactive: retries after errors", input: "hello\n" + offer + "\n" + answer + "\nhello\n", interactive: true, wantNext: "hello", wantRetries: 2},
+		{name: "interactive: end of input", input: "hello\n", interactive: true, wantErr: errNoInput, wantCode: 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			var errOut bytes.Buffer
+			st := newStdio(strings.NewReader(tc.input), io.Discard, &errOut, func(string) string { return "" })
+			lr := newLineReader(st.in)
+			defer lr.close()
+			tr := &tokenReader{lines: lr, st: st, interactive: tc.interactive}
+			tok, d, err := tr.read(ctx, "prompt", wantAnswer)
+			if tc.wantErr != nil || tc.wantCode != 0 {
+				if err == nil {
+					t.Fatalf("read(%q) = %v, want an error", tc.input, d.Type)
+				}
+				if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+					t.Errorf("read(%q): error %v, want %v", tc.input, err, tc.wantErr)
+				}
+				if got := exitCode(err); got != tc.wantCode {
+					t.Errorf("read(%q): error %v has exit code %d, want %d", tc.input, err, got, tc.wantCode)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("read(%q): %v", tc.input, err)
+			}
+			if d.Type != sdpcompact.Answer || !strings.EqualFold(strings.Join(strings.Fields(tok), ""), answer) {
+				t.Errorf("read(%q) = %q, %v; want the answer", tc.input, tok, d.Type)
+			}
+			if n := strings.Count(errOut.String(), "qrtc:"); n != tc.wantRetries {
+				t.Errorf("read(%q) printed %d error lines, want %d:\n%s", tc.input, n, tc.wantRetries, errOut.String())
+			}
+			l, err := lr.next(ctx)
+			if tc.wantNext == "" {
+				if !errors.Is(err, errNoInput) {
+					t.Errorf("after the token: line %q, %v; want the end of input", l.text, err)
+				}
+				return
+			}
+			if err != nil || l.text != tc.wantNext {
+				t.Errorf("after the token: line %q, %v; want %q", l.text, err, tc.wantNext)
+			}
+		})
+	}
+}
+
+func TestReadLine(t *testing.T) {
+	long := strings.Repeat("x", maxLine+1)
+	tests := []struct {
+		name  string
+		input string
+		want  []line
+	}{
+		{"lines", "a\nb\r\n\nc", []line{{text: "a"}, {text: "b"}, {text: ""}, {text: "c"}}},
+		{"too long", long + "\nd\n", []line{{tooLong: maxLine + 2}, {text: "d"}}},
+		{"exactly the limit", long[:maxLine] + "\n", []line{{text: long[:maxLine]}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			br := bufio.NewReaderSize(strings.NewReader(tc.input), 16)
+			for i, want := range tc.want {
+				got := readLine(br)
+				if got.text != want.text || got.tooLong != want.tooLong || got.err != nil {
+					t.Fatalf("line %d: readLine = %.20q (tooLong %d, err %v), want %.20q (tooLong %d)", i, got.text, got.tooLong, got.err, want.text, want.tooLong)
+				}
+			}
+			if got := readLine(br); !errors.Is(got.err, io.EOF) {
+				t.Errorf("after the last line: %+v, want io.EOF", got)
+			}
+		})
+	}
+}
+
+func TestSDPCandidates(t *testing.T) {
+	sdp := "v=0\r\na=candidate:1 1 UDP 2130706431 192.0.2.1 5000 typ host\r\na=candidate:2 1 udp 1694498815 198.51.100.7 6000 typ srflx raddr 0.0.0.0 rport 0\r\na=candidate:bad\r\n"
+	got := strings.Join(sdpCandidates(sdp), ", ")
+	want := "udp 192.0.2.1:5000 host, udp 198.51.100.7:6000 srflx"
+	if got != want {
+		t.Errorf("sdpCandidates = %q, want %q", got, want)
+	}
+}
