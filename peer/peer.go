@@ -337,6 +337,15 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 		case <-p.closedCh:
 		}
 	})
+	dc.OnError(func(err error) {
+		// pion reports every end of the channel other than a stream reset
+		// here: an SCTP ABORT, a transport error.
+		if !p.enter() {
+			return
+		}
+		defer p.wg.Done()
+		p.connectionEnded(fmt.Sprintf("the channel broke (%v)", err))
+	})
 	dc.OnClose(func() {
 		if !p.enter() {
 			return
