@@ -292,21 +292,51 @@ func checksumValue(c string) int {
 	return v
 }
 
-// checksumError tells a truncated token from a mistyped one by the length
-// letter: a token whose length disagrees with it is truncated, unless
-// correcting the length letter alone makes the checksum match.
+// checksumError tells a truncated token from a mistyped one. The length
+// letter says how long the token should be (modulo 36): when it agrees, a
+// character is wrong; when the token is one character short or long and
+// inserting or deleting one character makes the checksum match, a character
+// is missing or doubled in the middle; when only fixing the length letter
+// itself makes it match, that letter is mistyped; otherwise characters are
+// missing at the end.
 func checksumError(tok string) error {
 	n := len(tok)
-	want := charValue(tok[headerLen-1])
-	if want != n%36 {
-		fixed := []byte(tok)
-		fixed[headerLen-1] = alphabet[n%36]
-		if checksum(fixed[:n-checksumLen]) != checksumValue(tok[n-checksumLen:]) {
-			full := n + (want-n%36+36)%36
-			return fmt.Errorf("%w: got %d of %d characters; copy the whole token", ErrTruncated, n, full)
+	valid := func(t []byte) bool {
+		return len(t) > headerLen+checksumLen && checksum(t[:len(t)-checksumLen]) == checksumValue(string(t[len(t)-checksumLen:]))
+	}
+	mistyped := fmt.Errorf("%w: a character is mistyped or two are swapped; compare the token character by character or scan its QR code", ErrChecksum)
+	missing := n + (charValue(tok[headerLen-1])-n%36+36)%36
+	if missing == n {
+		return mistyped
+	}
+	fixed := []byte(tok)
+	fixed[headerLen-1] = alphabet[n%36]
+	if valid(fixed) {
+		return mistyped
+	}
+	const maxSearch = 1000 // bounds the quadratic search below
+	if missing == n+1 && n <= maxSearch {
+		for _, c := range []byte(alphabet) {
+			if valid([]byte(tok + string(c))) {
+				return fmt.Errorf("%w: got %d of %d characters; copy the whole token", ErrTruncated, n, missing)
+			}
+		}
+		for i := headerLen; i < n; i++ {
+			for _, c := range []byte(alphabet) {
+				if valid([]byte(tok[:i] + string(c) + tok[i:])) {
+					return fmt.Errorf("%w: a character is missing near position %d; compare the token character by character or scan its QR code", ErrChecksum, i+1)
+				}
+			}
 		}
 	}
-	return fmt.Errorf("%w: a character is mistyped, swapped or missing; compare the token character by character or scan its QR code", ErrChecksum)
+	if missing == n+35 && n <= maxSearch {
+		for i := headerLen; i < n; i++ {
+			if valid([]byte(tok[:i] + tok[i+1:])) {
+				return fmt.Errorf("%w: character %d %q is one too many; delete it", ErrChecksum, i+1, tok[i])
+			}
+		}
+	}
+	return fmt.Errorf("%w: got %d of %d characters; copy the whole token", ErrTruncated, n, missing)
 }
 
 // tokenBits turns the base-36 body into bits; nil when a chunk is out of
