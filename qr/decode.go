@@ -60,57 +60,49 @@ func decodePlane(full *plane) (string, bool) {
 	f0 := (longest + workSide - 1) / workSide
 	first := full.downscale(f0)
 
-	// 1. The working copy, as it is and inverted; contrast stretched if it
-	// is faint.
-	firstInv := first.inverted()
-	for _, p := range []*plane{first, firstInv} {
-		if text, ok := try(p, attempt{bin: hybrid}); ok {
-			return text, true
-		}
+	// 1. The working copy, dark-on-light and light-on-dark, also as a
+	// pure symbol; then with its contrast stretched if it is faint.
+	if text, ok := try(first, attempt{bin: hybrid, pure: true}); ok {
+		return text, true
 	}
 	if st := first.stretched(); st != nil {
-		for _, p := range []*plane{st, st.inverted()} {
-			if text, ok := try(p, attempt{bin: hybrid}); ok {
-				return text, true
-			}
-		}
-	}
-	// 2. A clean symbol the finder-pattern detector misses.
-	for _, p := range []*plane{first, firstInv} {
-		if text, ok := try(p, attempt{bin: hybrid, pure: true}); ok {
+		if text, ok := try(st, attempt{bin: hybrid}); ok {
 			return text, true
 		}
 	}
-	// 3. Finer copies, down to full resolution: a small code in a large
+	// 2. Finer copies, down to full resolution: a small code in a large
 	// picture.
 	for f := f0 / 2; f >= 1 && f0 > 1; f /= 2 {
-		p := full.downscale(f)
-		for _, q := range []*plane{p, p.inverted()} {
-			if text, ok := try(q, attempt{bin: hybrid}); ok {
-				return text, true
-			}
+		if text, ok := try(full.downscale(f), attempt{bin: hybrid}); ok {
+			return text, true
 		}
 		if f == 1 {
 			break
 		}
 	}
-	// 4. Terminal drawings: fill the light gaps between text rows and
-	// columns and inside ASCII characters, then coarser copies, which also
-	// average noise and blur away.
+	// 3. Terminal drawings: fill the gaps between text rows and columns
+	// (of dark ink on a light theme, or light ink on a dark one), grow
+	// ASCII "#" characters to the height of their line; then coarser
+	// copies, which also average noise and blur away.
 	side := max(first.w, first.h)
 	var variants []func() *plane
 	for _, k := range [][2]int{{1, 2}, {1, 4}, {2, 7}, {3, 3}, {5, 5}} {
 		if k[1]*40 < side {
 			variants = append(variants,
 				func() *plane { return first.closed(k[0], k[1]) },
-				func() *plane { return firstInv.closed(k[0], k[1]) })
+				func() *plane { return first.inverted().closed(k[0], k[1]) })
+		}
+	}
+	for _, k := range [][2]int{{2, 4}, {3, 6}, {4, 9}} {
+		if k[1]*40 < side {
+			variants = append(variants,
+				func() *plane { return first.dilated(k[0], k[1]) },
+				func() *plane { return first.inverted().dilated(k[0], k[1]) })
 		}
 	}
 	for _, f := range []int{2, 3} {
 		if side >= 150*f {
-			variants = append(variants,
-				func() *plane { return first.downscale(f) },
-				func() *plane { return firstInv.downscale(f) })
+			variants = append(variants, func() *plane { return first.downscale(f) })
 		}
 	}
 	for _, v := range variants {
@@ -118,11 +110,9 @@ func decodePlane(full *plane) (string, bool) {
 			return text, true
 		}
 	}
-	// 5. One global threshold: heavy blur, low contrast.
-	for _, p := range []*plane{first, firstInv} {
-		if text, ok := try(p, attempt{bin: global}); ok {
-			return text, true
-		}
+	// 4. One global threshold: heavy blur, low contrast.
+	if text, ok := try(first, attempt{bin: global}); ok {
+		return text, true
 	}
 	return "", false
 }
@@ -151,7 +141,11 @@ func try(p *plane, a attempt) (text string, ok bool) {
 	} else {
 		bin = gozxing.NewHybridBinarizer(src)
 	}
-	bmp, err := gozxing.NewBinaryBitmap(bin)
+	m, err := bin.GetBlackMatrix()
+	if err != nil {
+		return "", false
+	}
+	bmp, err := gozxing.NewBinaryBitmap(&fixedBinarizer{src: src, m: m})
 	if err != nil {
 		return "", false
 	}
@@ -161,15 +155,51 @@ func try(p *plane, a attempt) (text string, ok bool) {
 		// character set; an ECI in the symbol still takes precedence.
 		gozxing.DecodeHintType_CHARACTER_SET: encoding.Nop,
 	}
-	if a.pure {
-		hints[gozxing.DecodeHintType_PURE_BARCODE] = true
+	pureHints := map[gozxing.DecodeHintType]any{
+		gozxing.DecodeHintType_PURE_BARCODE:  true,
+		gozxing.DecodeHintType_CHARACTER_SET: encoding.Nop,
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
-	if err != nil {
-		return "", false
+	reader := qrcode.NewQRCodeReader()
+	// Dark modules on light, then (the same black-and-white picture
+	// flipped) light modules on dark: gozxing's ALSO_INVERTED hint does
+	// nothing for QR codes.
+	for _, flip := range []bool{false, true} {
+		if flip {
+			m.FlipAll()
+		}
+		if res, err := reader.Decode(bmp, hints); err == nil {
+			if trace != nil {
+				trace("detect", p, a)
+			}
+			return res.GetText(), true
+		}
+		if !a.pure {
+			continue
+		}
+		if res, err := reader.Decode(bmp, pureHints); err == nil {
+			if trace != nil {
+				trace("pure", p, a)
+			}
+			return res.GetText(), true
+		}
 	}
-	if trace != nil {
-		trace("ok", p, a)
-	}
-	return res.GetText(), true
+	return "", false
+}
+
+// fixedBinarizer hands gozxing a black-and-white picture made beforehand,
+// so it can be flipped and read again without thresholding it twice.
+type fixedBinarizer struct {
+	src gozxing.LuminanceSource
+	m   *gozxing.BitMatrix
+}
+
+func (f *fixedBinarizer) GetLuminanceSource() gozxing.LuminanceSource { return f.src }
+func (f *fixedBinarizer) GetWidth() int                               { return f.m.GetWidth() }
+func (f *fixedBinarizer) GetHeight() int                              { return f.m.GetHeight() }
+func (f *fixedBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) { return f.m, nil }
+func (f *fixedBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
+	return f.m.GetRow(y, row), nil
+}
+func (f *fixedBinarizer) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
+	return gozxing.NewHybridBinarizer(src)
 }

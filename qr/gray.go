@@ -145,6 +145,17 @@ func (p *plane) closed(kx, ky int) *plane {
 	return &plane{w: p.w, h: p.h, pix: b}
 }
 
+// dilated grows the dark parts kx pixels to the left and ky pixels up: it
+// restores the height of ASCII "#" characters, which cover only the upper
+// part of a text line, so a drawn module is as tall as its line again.
+func (p *plane) dilated(kx, ky int) *plane {
+	a := make([]byte, len(p.pix))
+	b := make([]byte, len(p.pix))
+	runFilter(p.pix, a, p.w, p.h, 1, p.w, kx, false, +1)
+	runFilter(a, b, p.h, p.w, p.w, 1, ky, false, +1)
+	return &plane{w: p.w, h: p.h, pix: b}
+}
+
 // runFilter writes to dst the minimum (or maximum) of src over a window of
 // k+1 samples along lines of length n (step apart) starting at offsets
 // lineStep apart, m lines in all. dir +1 takes the window ahead of each
