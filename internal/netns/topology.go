@@ -233,6 +233,17 @@ func (t *Topology) buildSide(ctx context.Context, i int, sc SideConfig) (*Side, 
 	if err != nil {
 		return nil, err
 	}
+	if sc.NAT != NoNAT {
+		// Like a home router, drop unsolicited packets addressed to the
+		// router itself. Besides realism this matters for hole punching:
+		// an accepted packet from a peer that arrives before the LAN host
+		// has sent to that peer would commit a conntrack entry for the
+		// same tuple, and the host's own packets would then be masqueraded
+		// to another port. A dropped packet's entry is never committed.
+		if err := r.Run(ctx, "iptables", "-A", "INPUT", "-i", "wan0", "-m", "conntrack", "--ctstate", "NEW,INVALID", "-j", "DROP"); err != nil {
+			return nil, err
+		}
+	}
 	if sc.UDPTimeout > 0 || sc.UDPStreamTimeout > 0 {
 		// The conntrack sysctls appear in a namespace once conntrack
 		// tracks something there; a NAT rule does that, a routing-only

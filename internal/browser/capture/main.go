@@ -1,0 +1,189 @@
+// Command capture regenerates the browser fixtures of the sdpcompact corpus:
+// the session descriptions Chromium and Firefox ESR emit for a data-channel
+// session, as offerer and as answerer, with mDNS host names and with raw
+// addresses, with and without a server-reflexive candidate.
+//
+// Each pair of browsers runs in a lab (internal/netns) and connects for real
+// before its descriptions are kept. For the srflx variants the two browsers
+// sit behind different masquerading routers and use a STUN server in the
+// lab's public namespace, so their srflx addresses differ from their host
+// addresses. It needs root, iproute2, iptables, chromium and firefox-esr:
+//
+//	go run ./internal/browser/capture -dir sdpcompact/testdata/corpus
+//
+// Files are named <browser>-<offer|answer>-<mdns|raw>[-srflx].json and hold
+// the browser's localDescription once gathering completed, exactly as
+// JSON.stringify printed it: {"type":"...","sdp":"..."}.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/qrtc/qrtc/internal/browser"
+	"github.com/qrtc/qrtc/internal/netns"
+)
+
+func main() {
+	dir := flag.String("dir", "sdpcompact/testdata/corpus", "directory to write the fixtures to")
+	flag.Parse()
+	if err := run(context.Background(), *dir); err != nil {
+		fmt.Fprintln(os.Stderr, "capture:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, srflx := range []bool{false, true} {
+		for _, mdns := range []bool{true, false} {
+			for _, pair := range [][2]browser.Kind{{browser.Chromium, browser.Firefox}, {browser.Firefox, browser.Chromium}} {
+				var offer, answer string
+				var err error
+				for try := 1; try <= 3; try++ {
+					offer, answer, err = capture(ctx, pair[0], pair[1], mdns, srflx)
+					if err == nil {
+						break
+					}
+					fmt.Fprintf(os.Stderr, "capture: %v offers, %v answers, mdns=%v srflx=%v, try %d: %v\n", pair[0], pair[1], mdns, srflx, try, err)
+				}
+				if err != nil {
+					return err
+				}
+				if err := write(dir, pair[0], "offer", mdns, srflx, offer); err != nil {
+					return err
+				}
+				if err := write(dir, pair[1], "answer", mdns, srflx, answer); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func write(dir string, kind browser.Kind, typ string, mdns, srflx bool, desc string) error {
+	name := kind.String() + "-" + typ
+	if mdns {
+		name += "-mdns"
+	} else {
+		name += "-raw"
+	}
+	if srflx {
+		name += "-srflx"
+	}
+	path := filepath.Join(dir, name+".json")
+	if err := os.WriteFile(path, []byte(desc), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("%s\t%d bytes of SDP\n", path, sdpLen(desc))
+	return nil
+}
+
+func sdpLen(desc string) int {
+	var d struct{ SDP string }
+	json.Unmarshal([]byte(desc), &d)
+	return len(d.SDP)
+}
+
+// capture connects an offering and an answering browser and returns their
+// descriptions.
+func capture(ctx context.Context, offerer, answerer browser.Kind, mdns, srflx bool) (offer, answer string, err error) {
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	cfg := netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}}
+	if srflx {
+		cfg = netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade}, {NAT: netns.Masquerade}}}
+	}
+	top, err := netns.NewTopology(ctx, cfg)
+	if err != nil {
+		return "", "", err
+	}
+	defer top.Close()
+	var ice []string
+	var offNS, ansNS *netns.Namespace
+	if !srflx {
+		offNS, ansNS = top.Sides[0].Clients[0], top.Sides[0].Clients[1]
+	} else {
+		offNS, ansNS = top.Sides[0].Clients[0], top.Sides[1].Clients[0]
+		stun, err := top.Public.StartSTUN(3478)
+		if err != nil {
+			return "", "", err
+		}
+		defer stun.Close()
+		ice = []string{stun.URL()}
+	}
+	off, offB, err := start(ctx, offNS, offerer, browser.PageConfig{Role: browser.Offerer, ICEServers: ice}, mdns)
+	if err != nil {
+		return "", "", err
+	}
+	defer off.Close()
+	defer offB.Close()
+	ans, ansB, err := start(ctx, ansNS, answerer, browser.PageConfig{Role: browser.Answerer, ICEServers: ice}, mdns)
+	if err != nil {
+		return "", "", err
+	}
+	defer ans.Close()
+	defer ansB.Close()
+
+	if offer, err = off.LocalDescription(ctx); err != nil {
+		return "", "", err
+	}
+	ans.SetRemoteDescription(offer)
+	if answer, err = ans.LocalDescription(ctx); err != nil {
+		return "", "", err
+	}
+	off.SetRemoteDescription(answer)
+	for _, p := range []*browser.Page{off, ans} {
+		if err := p.WaitOpen(ctx); err != nil {
+			return "", "", err
+		}
+	}
+	for _, d := range []string{offer, answer} {
+		if err := check(d, mdns, srflx); err != nil {
+			return "", "", err
+		}
+	}
+	return offer, answer, nil
+}
+
+func start(ctx context.Context, ns *netns.Namespace, kind browser.Kind, cfg browser.PageConfig, mdns bool) (*browser.Page, *browser.Browser, error) {
+	p, err := browser.NewPage(ns, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := browser.Launch(ctx, ns, kind, browser.Options{URL: p.URL(), MDNS: mdns})
+	if err != nil {
+		p.Close()
+		return nil, nil, err
+	}
+	return p, b, nil
+}
+
+// check makes sure a description shows what its fixture name promises.
+func check(desc string, mdns, srflx bool) error {
+	var d struct{ SDP string }
+	if err := json.Unmarshal([]byte(desc), &d); err != nil {
+		return err
+	}
+	hasLocal := strings.Contains(d.SDP, ".local ")
+	hasSrflx := strings.Contains(d.SDP, " typ srflx")
+	switch {
+	case mdns != hasLocal:
+		return fmt.Errorf("mdns=%v but .local candidates present=%v:\n%s", mdns, hasLocal, d.SDP)
+	case srflx != hasSrflx:
+		return fmt.Errorf("srflx=%v but srflx candidate present=%v:\n%s", srflx, hasSrflx, d.SDP)
+	case !strings.Contains(d.SDP, "a=candidate:"):
+		return errors.New("no candidates")
+	}
+	return nil
+}
