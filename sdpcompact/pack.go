@@ -105,14 +105,26 @@ func packSettings(w *bitWriter, s *Session, t Type) error {
 		w.bytes(seed)
 	} else {
 		w.flag(false)
-		if err := packCredential(w, s.ICEUfrag, 4, 2); err != nil {
-			return err
-		}
-		if err := packCredential(w, s.ICEPwd, 22, 3); err != nil {
-			return err
+		shape := credentialShape(s.ICEUfrag, s.ICEPwd)
+		w.write(uint64(shape), 2)
+		if shape == shapeExplicit {
+			if err := packCredential(w, s.ICEUfrag, 4, 2); err != nil {
+				return err
+			}
+			if err := packCredential(w, s.ICEPwd, 22, 3); err != nil {
+				return err
+			}
+		} else {
+			packShaped(w, s.ICEUfrag+s.ICEPwd, credentialShapes[shape].alphabet)
 		}
 	}
-	w.flag(s.ICELite)
+	common := isCommon(s, t)
+	w.flag(common)
+	if common {
+		w.bytes(s.Fingerprints[0].Value)
+	} else if err := packUncommon(w, s, t); err != nil {
+		return err
+	}
 	switch s.ICEOptions {
 	case "":
 		w.write(0, 2)
@@ -125,6 +137,34 @@ func packSettings(w *bitWriter, s *Session, t Type) error {
 		}
 		packString(w, s.ICEOptions)
 	}
+	code := 3
+	for i, v := range maxMessageSizes {
+		if v == s.MaxMessageSize {
+			code = i
+		}
+	}
+	w.write(uint64(code), 2)
+	if code == 3 {
+		if s.MaxMessageSize > 1<<32-1 {
+			return fmt.Errorf("%w: max-message-size %d is larger than 4294967295", ErrMalformedSDP, s.MaxMessageSize)
+		}
+		w.expGolomb(s.MaxMessageSize, 16)
+	}
+	return nil
+}
+
+// isCommon reports whether the settings of s other than credentials,
+// ice-options and max-message-size are what browsers and pion use: one
+// sha-256 fingerprint, no ICE lite, the default DTLS role, mid "0" and SCTP
+// port 5000.
+func isCommon(s *Session, t Type) bool {
+	return len(s.Fingerprints) == 1 && s.Fingerprints[0].Algorithm == "sha-256" &&
+		!s.ICELite && s.Setup == defaultSetup(t) && s.MID == "0" && s.SCTPPort == 5000
+}
+
+// packUncommon writes the settings isCommon covers.
+func packUncommon(w *bitWriter, s *Session, t Type) error {
+	w.flag(s.ICELite)
 	if len(s.Fingerprints) == 0 || len(s.Fingerprints) > maxFingerprints {
 		return fmt.Errorf("%w: %d fingerprints; a token carries 1 to %d", ErrMalformedSDP, len(s.Fingerprints), maxFingerprints)
 	}
@@ -164,20 +204,76 @@ func packSettings(w *bitWriter, s *Session, t Type) error {
 	if s.SCTPPort != 5000 {
 		w.write(uint64(s.SCTPPort), 16)
 	}
-	code := 3
-	for i, v := range maxMessageSizes {
-		if v == s.MaxMessageSize {
-			code = i
-		}
-	}
-	w.write(uint64(code), 2)
-	if code == 3 {
-		if s.MaxMessageSize > 1<<32-1 {
-			return fmt.Errorf("%w: max-message-size %d is larger than 4294967295", ErrMalformedSDP, s.MaxMessageSize)
-		}
-		w.expGolomb(s.MaxMessageSize, 16)
-	}
 	return nil
+}
+
+// Credential shapes: the ufrag and password lengths and alphabet of common
+// stacks, stored in 2 bits instead of alphabets and lengths.
+const (
+	shapeLibWebRTC = iota // Chromium, Safari: 4 + 24 ice-chars
+	shapeFirefox          // 8 + 32 lower-case hex digits
+	shapePion             // pion's default: 16 + 32 ice-chars
+	shapeExplicit         // alphabets and lengths spelled out
+)
+
+var credentialShapes = [...]struct {
+	ufrag, pwd int
+	alphabet   int
+}{
+	shapeLibWebRTC: {4, 24, credICE},
+	shapeFirefox:   {8, 32, credHexLower},
+	shapePion:      {16, 32, credICE},
+}
+
+// credentialShape returns the shape of a ufrag and password.
+func credentialShape(ufrag, pwd string) int {
+	for i, sh := range credentialShapes[:shapeExplicit] {
+		if len(ufrag) == sh.ufrag && len(pwd) == sh.pwd && credentialAlphabet(ufrag+pwd) <= sh.alphabet {
+			if sh.alphabet == credHexLower && credentialAlphabet(ufrag+pwd) != credHexLower {
+				continue
+			}
+			return i
+		}
+	}
+	return shapeExplicit
+}
+
+// credentialAlphabet returns the smallest alphabet v fits.
+func credentialAlphabet(v string) int {
+	switch {
+	case strings.Trim(v, "0123456789abcdef") == "":
+		return credHexLower
+	case strings.Trim(v, "0123456789ABCDEF") == "":
+		return credHexUpper
+	}
+	return credICE
+}
+
+// packShaped writes credential characters in an alphabet.
+func packShaped(w *bitWriter, v string, alphabet int) {
+	for i := 0; i < len(v); i++ {
+		if alphabet == credICE {
+			w.write(uint64(iceCharValue(v[i])), 6)
+		} else {
+			w.write(uint64(strings.IndexByte("0123456789abcdef", v[i]|0x20)), 4)
+		}
+	}
+}
+
+// unpackShaped reads n credential characters in an alphabet.
+func unpackShaped(r *bitReader, n, alphabet int) string {
+	b := make([]byte, n)
+	for i := range b {
+		switch alphabet {
+		case credICE:
+			b[i] = iceChars[r.read(6)]
+		case credHexLower:
+			b[i] = "0123456789abcdef"[r.read(4)]
+		default:
+			b[i] = "0123456789ABCDEF"[r.read(4)]
+		}
+	}
+	return string(b)
 }
 
 // packCredential writes an ICE ufrag or password: alphabet, length above
@@ -186,25 +282,10 @@ func packCredential(w *bitWriter, v string, min, k int) error {
 	if err := checkCredential("ice credential", v, min); err != nil {
 		return err
 	}
-	alphabet, size := credICE, 6
-	switch {
-	case strings.Trim(v, "0123456789abcdef") == "":
-		alphabet, size = credHexLower, 4
-	case strings.Trim(v, "0123456789ABCDEF") == "":
-		alphabet, size = credHexUpper, 4
-	}
+	alphabet := credentialAlphabet(v)
 	w.write(uint64(alphabet), 2)
 	w.expGolomb(uint64(len(v)-min), k)
-	for i := 0; i < len(v); i++ {
-		var x int
-		switch alphabet {
-		case credICE:
-			x = iceCharValue(v[i])
-		default:
-			x = strings.IndexByte("0123456789abcdef", v[i]|0x20)
-		}
-		w.write(uint64(x), size)
-	}
+	packShaped(w, v, alphabet)
 	return nil
 }
 
@@ -395,7 +476,7 @@ func unpack(r *bitReader, t Type) (*Session, *uint16, error) {
 func unpackSettings(r *bitReader, s *Session, t Type) error {
 	if r.flag() {
 		s.ICEUfrag, s.ICEPwd = credentialsFromSeed(r.bytes(credentialSeedSize))
-	} else {
+	} else if shape := r.read(2); shape == shapeExplicit {
 		var err error
 		if s.ICEUfrag, err = unpackCredential(r, 4, 2); err != nil {
 			return err
@@ -403,8 +484,17 @@ func unpackSettings(r *bitReader, s *Session, t Type) error {
 		if s.ICEPwd, err = unpackCredential(r, 22, 3); err != nil {
 			return err
 		}
+	} else {
+		sh := credentialShapes[shape]
+		s.ICEUfrag = unpackShaped(r, sh.ufrag, sh.alphabet)
+		s.ICEPwd = unpackShaped(r, sh.pwd, sh.alphabet)
 	}
-	s.ICELite = r.flag()
+	if r.flag() {
+		s.Fingerprints = []Fingerprint{{Algorithm: "sha-256", Value: r.bytes(32)}}
+		s.Setup, s.MID, s.SCTPPort = defaultSetup(t), "0", 5000
+	} else if err := unpackUncommon(r, s, t); err != nil {
+		return err
+	}
 	switch r.read(2) {
 	case 1:
 		s.ICEOptions = "trickle"
@@ -417,6 +507,20 @@ func unpackSettings(r *bitReader, s *Session, t Type) error {
 	case 3:
 		return errInvalidField
 	}
+	if code := r.read(2); code < 3 {
+		s.MaxMessageSize = maxMessageSizes[code]
+	} else {
+		s.MaxMessageSize = r.expGolomb(16)
+		if s.MaxMessageSize > 1<<32-1 {
+			return errInvalidField
+		}
+	}
+	return r.err
+}
+
+// unpackUncommon reads what packUncommon wrote.
+func unpackUncommon(r *bitReader, s *Session, t Type) error {
+	s.ICELite = r.flag()
 	n := r.expGolomb(0)
 	if r.err != nil || n >= maxFingerprints {
 		return orInvalid(r.err)
@@ -443,14 +547,6 @@ func unpackSettings(r *bitReader, s *Session, t Type) error {
 	s.SCTPPort = 5000
 	if !r.flag() {
 		s.SCTPPort = int(r.read(16))
-	}
-	if code := r.read(2); code < 3 {
-		s.MaxMessageSize = maxMessageSizes[code]
-	} else {
-		s.MaxMessageSize = r.expGolomb(16)
-		if s.MaxMessageSize > 1<<32-1 {
-			return errInvalidField
-		}
 	}
 	return r.err
 }

@@ -253,23 +253,30 @@ func decode(token string) (Type, *Session, *uint16, error) {
 	if v := charValue(tok[len(Prefix)]); v != Version {
 		fixed := []byte(tok)
 		fixed[len(Prefix)] = alphabet[Version]
-		if checksum(fixed[:len(tok)-checksumLen]) == checksumValue(tok[len(tok)-checksumLen:]) {
+		if len(tok) >= headerLen+checksumLen+1 && validToken(fixed) {
 			return 0, nil, nil, fmt.Errorf("%w: character %d %q should be %q; retype it", ErrChecksum, len(Prefix)+1, tok[len(Prefix)], alphabet[Version])
 		}
 		return 0, nil, nil, fmt.Errorf("%w: token version %q, this qrtc reads version %d; use the same qrtc version on both sides", ErrUnsupportedVersion, tok[len(Prefix)], Version)
 	}
+	body := []byte(tok[:len(tok)-checksumLen])
+	if checksum(body) != checksumValue(tok[len(tok)-checksumLen:]) {
+		return 0, nil, nil, checksumError(tok)
+	}
+	return decodeChecked(tok)
+}
+
+// decodeChecked reads a token whose checksum matches.
+func decodeChecked(tok string) (Type, *Session, *uint16, error) {
 	var t Type
 	switch tok[len(Prefix)+1] {
 	case 'O':
 		t = Offer
 	case 'A':
 		t = Answer
+	default:
+		return 0, nil, nil, fmt.Errorf("%w: type letter %q is neither O (offer) nor A (answer); the token was not made by qrtc", ErrInvalidToken, tok[len(Prefix)+1])
 	}
-	body := []byte(tok[:len(tok)-checksumLen])
-	if t == 0 || checksum(body) != checksumValue(tok[len(tok)-checksumLen:]) {
-		return 0, nil, nil, checksumError(tok)
-	}
-	r := &bitReader{bits: tokenBits(body[headerLen:])}
+	r := &bitReader{bits: tokenBits([]byte(tok[headerLen : len(tok)-checksumLen]))}
 	if r.bits == nil {
 		return 0, nil, nil, fmt.Errorf("%w: a character group is out of range; the token was not made by qrtc", ErrInvalidToken)
 	}
@@ -281,6 +288,16 @@ func decode(token string) (Type, *Session, *uint16, error) {
 		return 0, nil, nil, fmt.Errorf("%w: the content is not in canonical form; the token was not made by qrtc %d", ErrInvalidToken, Version)
 	}
 	return t, s, tag, nil
+}
+
+// validToken reports whether t is a token that decodes: the checksum
+// matches and the content is canonical.
+func validToken(t []byte) bool {
+	if len(t) <= headerLen+checksumLen || checksum(t[:len(t)-checksumLen]) != checksumValue(string(t[len(t)-checksumLen:])) {
+		return false
+	}
+	_, _, _, err := decodeChecked(string(t))
+	return err == nil
 }
 
 // checksumValue reads the 3 checksum characters; -1 when out of range.
@@ -301,9 +318,7 @@ func checksumValue(c string) int {
 // missing at the end.
 func checksumError(tok string) error {
 	n := len(tok)
-	valid := func(t []byte) bool {
-		return len(t) > headerLen+checksumLen && checksum(t[:len(t)-checksumLen]) == checksumValue(string(t[len(t)-checksumLen:]))
-	}
+	valid := validToken
 	mistyped := fmt.Errorf("%w: a character is mistyped or two are swapped; compare the token character by character or scan its QR code", ErrChecksum)
 	missing := n + (charValue(tok[headerLen-1])-n%36+36)%36
 	if missing == n {
