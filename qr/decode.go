@@ -6,6 +6,7 @@ import (
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"golang.org/x/text/encoding"
 )
 
@@ -160,6 +161,7 @@ func try(p *plane, a attempt) (text string, ok bool) {
 		gozxing.DecodeHintType_CHARACTER_SET: encoding.Nop,
 	}
 	reader := qrcode.NewQRCodeReader()
+	dec := decoder.NewDecoder()
 	// Dark modules on light, then (the same black-and-white picture
 	// flipped) light modules on dark: gozxing's ALSO_INVERTED hint does
 	// nothing for QR codes.
@@ -167,11 +169,11 @@ func try(p *plane, a attempt) (text string, ok bool) {
 		if flip {
 			m.FlipAll()
 		}
-		if res, err := reader.Decode(bmp, hints); err == nil {
+		if text, ok := detectDecode(m, dec, hints); ok {
 			if trace != nil {
 				trace("detect", p, a)
 			}
-			return res.GetText(), true
+			return text, true
 		}
 		if !a.pure {
 			continue

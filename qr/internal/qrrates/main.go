@@ -64,6 +64,7 @@ func run(args []string, stdout io.Writer) error {
 	out := fs.String("out", "", "directory to write the images into (kept); a temporary one otherwise")
 	useZbar := fs.Bool("zbar", true, "also run zbarimg, if installed")
 	workers := fs.Int("j", 2, "parallel decodes")
+	verbose := fs.Bool("v", false, "list the images zbarimg reads and qr.Decode does not")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -120,6 +121,13 @@ func run(args []string, stdout io.Writer) error {
 		return firstErr
 	}
 	report(stdout, cases, results, zbar != "", *seed, *n)
+	if *verbose {
+		for i, r := range results {
+			if r.zbar && !r.ours {
+				fmt.Fprintln(stdout, "zbarimg only:", cases[i].Name)
+			}
+		}
+	}
 	return nil
 }
 
