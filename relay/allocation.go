@@ -16,6 +16,10 @@ import (
 // address (RFC 6062); the client receives 508 Insufficient Capacity.
 var errTCPRelay = errors.New("relay: TCP allocations (RFC 6062) are not supported")
 
+// errIPv6Relay is what pion/turn hears when a client asks for an IPv6
+// relayed address (RFC 6156); the client receives 508 Insufficient Capacity.
+var errIPv6Relay = errors.New("relay: IPv6 relayed addresses are not supported")
+
 // errRefused is what pion/turn hears when an allocation is refused after its
 // quota check passed (a race with a parallel request, or Close).
 var errRefused = errors.New("relay: allocation refused")
@@ -119,6 +123,10 @@ func (g *generator) Validate() error { return g.inner.Validate() }
 
 // AllocatePacketConn opens the relayed UDP socket of a new allocation.
 func (g *generator) AllocatePacketConn(conf turn.AllocateListenerConfig) (net.PacketConn, net.Addr, error) {
+	if conf.Network != "udp4" {
+		g.srv.logf("relay: refused allocation for %q: it asked for %s, and only IPv4 relayed addresses are supported", conf.UserID, conf.Network)
+		return nil, nil, errIPv6Relay
+	}
 	conn, relayAddr, err := g.inner.AllocatePacketConn(conf)
 	if err != nil {
 		g.srv.logf("relay: refused allocation for %q: no relay port: %v", conf.UserID, err)

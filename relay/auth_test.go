@@ -84,3 +84,31 @@ func TestParseRESTUsername(t *testing.T) {
 		})
 	}
 }
+
+// FuzzParseRESTUsername checks that a TURN username from the network is
+// either refused or split into parts that rebuild it.
+func FuzzParseRESTUsername(f *testing.F) {
+	for _, seed := range []string{"1700000000:alice", "1700000000", "5:a:b", "alice", "", ":", "0:", "99999999999999999999:x"} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, username string) {
+		expiry, user, ok := parseRESTUsername(username)
+		if !ok {
+			return
+		}
+		head, rest, hasUser := strings.Cut(username, ":")
+		if strings.Trim(head, "0123456789") != "" {
+			t.Fatalf("parseRESTUsername(%q) accepted a stamp %q that is not all digits", username, head)
+		}
+		if n, err := strconv.ParseInt(head, 10, 64); err != nil || n != expiry.Unix() {
+			t.Fatalf("parseRESTUsername(%q) expiry = %d; want %s", username, expiry.Unix(), head)
+		}
+		want := username
+		if hasUser {
+			want = rest
+		}
+		if user != want {
+			t.Fatalf("parseRESTUsername(%q) user = %q; want %q", username, user, want)
+		}
+	})
+}

@@ -117,7 +117,7 @@ func startServer(t *testing.T, cfg Config) (*Server, *logBook) {
 
 // newClient returns a pion/turn client on a loopback UDP socket, talking to
 // srv, closed when the test ends.
-func newClient(t *testing.T, srv *Server, username, password string) *turn.Client {
+func newClient(t testing.TB, srv *Server, username, password string) *turn.Client {
 	t.Helper()
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
@@ -129,7 +129,7 @@ func newClient(t *testing.T, srv *Server, username, password string) *turn.Clien
 
 // newClientOn is newClient on a given socket (UDP, or a STUN-framed TCP
 // connection).
-func newClientOn(t *testing.T, srv *Server, conn net.PacketConn, username, password string) *turn.Client {
+func newClientOn(t testing.TB, srv *Server, conn net.PacketConn, username, password string) *turn.Client {
 	t.Helper()
 	client, err := turn.NewClient(&turn.ClientConfig{
 		STUNServerAddr: srv.Addr().String(),
@@ -151,7 +151,7 @@ func newClientOn(t *testing.T, srv *Server, conn net.PacketConn, username, passw
 }
 
 // listenPeer returns a loopback UDP socket standing for a WebRTC peer.
-func listenPeer(t *testing.T) net.PacketConn {
+func listenPeer(t testing.TB) net.PacketConn {
 	t.Helper()
 	peer, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
