@@ -268,6 +268,10 @@ func readFileCapped(path string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
+	// A directory, a device or a FIFO could block or never end.
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%w: %q is not a regular file: give the path of an image file", errNotTokenOrImage, path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxInputFile+1))
 	if err != nil {
 		return nil, fmt.Errorf("qrtc: cannot read %q: %w", path, err)

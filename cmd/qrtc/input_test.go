@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -130,4 +131,49 @@ func TestSDPCandidates(t *testing.T) {
 	if got != want {
 		t.Errorf("sdpCandidates = %q, want %q", got, want)
 	}
+}
+
+// FuzzTokenReader feeds arbitrary standard input to the reader of pasted
+// tokens: it must end (no hang, no panic) with either a description that
+// decodes or an error that maps to exit code 2.
+func FuzzTokenReader(f *testing.F) {
+	for _, name := range []string{"offer.token", "answer.token"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		tok := strings.TrimSpace(string(data))
+		f.Add(tok + "\n")
+		f.Add(wrap(tok, 76) + "next line\n")
+		f.Add(wrap(strings.ToLower(tok), 13))
+		f.Add(tok[:len(tok)/2] + "\n\n")
+		f.Add(tok[:len(tok)/2] + "\n" + tok + "\n")
+	}
+	f.Add("hello\n")
+	f.Add("\r\n\r\n")
+	f.Fuzz(func(t *testing.T, input string) {
+		if strings.ContainsAny(input, `/\`) {
+			t.Skip("paths outside the package directory are not the fuzzer's to open")
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		st := newStdio(strings.NewReader(input), io.Discard, io.Discard, func(string) string { return "" })
+		lr := newLineReader(st.in)
+		defer lr.close()
+		tr := &tokenReader{lines: lr, st: st}
+		tok, d, err := tr.read(ctx, "prompt", func(string, sdpcompact.Description) error { return nil })
+		if ctx.Err() != nil {
+			t.Fatalf("read(%q) did not end within 10s", input)
+		}
+		if err != nil {
+			if code := exitCode(err); code != exitBadInput {
+				t.Fatalf("read(%q): error %v maps to exit code %d, want %d", input, err, code, exitBadInput)
+			}
+			return
+		}
+		again, err := sdpcompact.Decode(tok)
+		if err != nil || again != d {
+			t.Fatalf("read(%q) returned token %q that decodes to %v, %v; want the same description", input, tok, again.Type, err)
+		}
+	})
 }

@@ -186,8 +186,11 @@ func (s *session) close() {
 // files, and the QR code with instructions on stderr (people).
 func (s *session) show(token, kind, instructions string) error {
 	if s.f.verbose {
-		for _, c := range s.p.LocalCandidates() {
-			s.st.say("qrtc: local candidate %s", c)
+		for _, c := range sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n")) {
+			s.st.say("qrtc: this side's candidate: %s", c)
+		}
+		for _, c := range sdpCandidates(s.remoteSDP) {
+			s.st.say("qrtc: the other side's candidate: %s", c)
 		}
 	}
 	for _, w := range s.p.GatherWarnings() {
