@@ -128,11 +128,14 @@ func (cfg Config) check() (settings, error) {
 		return settings{}, fmt.Errorf("%w: listening on %q (every interface) needs PublicIP, the address other machines reach this one at", ErrPublicIP, cfg.ListenAddr)
 	}
 
+	users := make(map[string]string, len(cfg.Users)) // a copy: the caller may change theirs
 	for name, password := range cfg.Users {
 		if name == "" || password == "" {
 			return settings{}, fmt.Errorf("%w %q: give both a name and a password", ErrUser, name)
 		}
+		users[name] = password
 	}
+	cfg.Users = users
 	if cfg.MaxAllocationsPerUser < 0 {
 		return settings{}, fmt.Errorf("%w: MaxAllocationsPerUser is %d; use 0 for no cap", ErrQuota, cfg.MaxAllocationsPerUser)
 	}

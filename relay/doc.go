@@ -34,8 +34,10 @@
 // # Limits
 //
 // IPv4 only; TURN over UDP and TCP (no TLS or DTLS); relayed addresses are
-// UDP only (no RFC 6062 TCP allocations). Every peer address is permitted:
-// a TURN server can be used to send UDP to any host its machine reaches,
-// so give credentials only to people you trust, or firewall the relay
-// ports.
+// UDP only (no RFC 6062 TCP allocations). Loopback peers are refused unless
+// Config.AllowLoopbackPeers is set, but every other peer address is
+// permitted, private networks included: whoever holds credentials can send
+// UDP to any host the relay's machine reaches. Give credentials only to
+// people you trust, prefer short-lived ones, and firewall what the relay
+// must not reach.
 package relay

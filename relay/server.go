@@ -91,20 +91,19 @@ func New(cfg Config) (*Server, error) {
 		mode = fmt.Sprintf("STUN and TURN, realm %q, %d static users, time-limited credentials %s",
 			checked.Realm, len(checked.Users), map[bool]string{true: "on", false: "off"}[checked.Secret != ""])
 	}
-	s.logf("relay: listening on %s, relayed addresses on %s; %s; quota %s allocations per user, %s per allocation",
-		s.describeListen(), checked.publicIP, mode, limitText(int64(checked.MaxAllocationsPerUser), strconv.FormatInt),
-		limitText(checked.BandwidthPerAllocation, func(v int64, _ int) string { return FormatBandwidth(v) }))
+	allocs, bandwidth := "unlimited", "unlimited"
+	if n := checked.MaxAllocationsPerUser; n > 0 {
+		allocs = strconv.Itoa(n)
+	}
+	if bps := checked.BandwidthPerAllocation; bps > 0 {
+		bandwidth = FormatBandwidth(bps)
+	}
+	s.logf("relay: listening on %s, relayed addresses on %s; %s; quota %s allocations per user, %s per allocation each way",
+		s.describeListen(), checked.publicIP, mode, allocs, bandwidth)
 	return s, nil
 }
 
-// limitText formats a cap, 0 meaning none.
-func limitText(v int64, format func(int64, int) string) string {
-	if v == 0 {
-		return "unlimited"
-	}
-	return format(v, 10)
-}
-
+// describeListen names the listening sockets for the log.
 func (s *Server) describeListen() string {
 	text := "udp " + s.udp.LocalAddr().String()
 	if s.tcp != nil {
@@ -144,7 +143,8 @@ func (s *Server) URLs() []string {
 
 // UserStats is what one user has relayed through the server since it
 // started. Users are the static user names, and for time-limited
-// credentials the part after the colon.
+// credentials the part after the colon. The server keeps one UserStats per
+// user who ever made an allocation, until it is closed.
 type UserStats struct {
 	// User is the user name.
 	User string
