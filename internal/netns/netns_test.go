@@ -279,3 +279,90 @@ func TestSTUN(t *testing.T) {
 		return
 	}
 }
+
+// stunMapping asks the STUN server for pc's mapped address.
+func stunMapping(t *testing.T, pc net.PacketConn, server netip.AddrPort) netip.AddrPort {
+	t.Helper()
+	req := stun.MustBuild(stun.TransactionID, stun.BindingRequest)
+	buf := make([]byte, 1500)
+	for try := 0; try < 5; try++ {
+		if _, err := pc.WriteTo(req.Raw, net.UDPAddrFromAddrPort(server)); err != nil {
+			t.Fatal(err)
+		}
+		pc.SetReadDeadline(time.Now().Add(2 * time.Second))
+		n, _, err := pc.ReadFrom(buf)
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := &stun.Message{Raw: append([]byte(nil), buf[:n]...)}
+		if err := res.Decode(); err != nil {
+			t.Fatalf("decode STUN response: %v", err)
+		}
+		var xor stun.XORMappedAddress
+		if err := xor.GetFrom(res); err != nil {
+			t.Fatalf("XOR-MAPPED-ADDRESS: %v", err)
+		}
+		ip, _ := netip.AddrFromSlice(xor.IP)
+		return netip.AddrPortFrom(ip.Unmap(), uint16(xor.Port))
+	}
+	t.Fatalf("no STUN response from %v after 5 tries", server)
+	return netip.AddrPort{}
+}
+
+// TestHolePunching: two hosts behind two masquerading routers learn their
+// mappings from STUN and then reach each other by sending to those mappings
+// at the same time, the way ICE connects two NATed peers (RFC 8445 section
+// 2.2). It fails if a router commits a conntrack entry for the other side's
+// early packets (see Masquerade).
+func TestHolePunching(t *testing.T) {
+	t.Parallel()
+	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade}, {NAT: netns.Masquerade}}})
+	srv, err := top.Public.StartSTUN(3478)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var conns [2]net.PacketConn
+	var mapped [2]netip.AddrPort
+	for i := range conns {
+		pc, err := top.Sides[i].Clients[0].ListenPacket("udp4", ":0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pc.Close()
+		conns[i] = pc
+		mapped[i] = stunMapping(t, pc, srv.Addr)
+		if mapped[i].Addr() != top.Sides[i].Router.Addr {
+			t.Fatalf("side %d mapped to %v, want the router's address %v", i, mapped[i], top.Sides[i].Router.Addr)
+		}
+	}
+	// Side 0 sends first: its packet reaches router 1 before side 1 has
+	// sent anything, and must not spoil side 1's mapping.
+	for round := 0; round < 20; round++ {
+		for i := range conns {
+			if _, err := conns[i].WriteTo([]byte("punch"), net.UDPAddrFromAddrPort(mapped[1-i])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := 0
+		for i := range conns {
+			buf := make([]byte, 100)
+			conns[i].SetReadDeadline(time.Now().Add(250 * time.Millisecond))
+			_, from, err := conns[i].ReadFrom(buf)
+			if err != nil {
+				continue
+			}
+			if from.(*net.UDPAddr).AddrPort() != mapped[1-i] {
+				t.Fatalf("side %d got a packet from %v, want the other side's mapping %v", i, from, mapped[1-i])
+			}
+			got++
+		}
+		if got == 2 {
+			return
+		}
+	}
+	t.Fatalf("after 20 rounds the two sides behind masquerading routers still cannot reach each other (mappings %v and %v)", mapped[0], mapped[1])
+}
