@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/qrtc/qrtc/qr"
+	"github.com/qrtc/qrtc/sdpcompact"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -40,8 +41,28 @@ func readFixture(t *testing.T, name string) string {
 	return string(data)
 }
 
-// updateFixtures rewrites the fixtures made from offer.json and answer.json:
-// their tokens, the tokens decoded, their QR codes, and blank.png.
+// fixtureToken returns the token of testdata/NAME.json, made now, so that
+// tests that need a valid token follow changes of the token format; the
+// golden NAME.token files pin the format itself.
+func fixtureToken(t testing.TB, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := sdpcompact.ParseDescription(string(data))
+	if err != nil {
+		t.Fatalf("sdpcompact.ParseDescription(testdata/%s.json): %v", name, err)
+	}
+	tok, err := sdpcompact.Encode(d)
+	if err != nil {
+		t.Fatalf("sdpcompact.Encode(testdata/%s.json): %v", name, err)
+	}
+	return tok
+}
+
+// updateFixtures rewrites the golden files made from offer.json and
+// answer.json (their tokens and the tokens decoded) and blank.png.
 func updateFixtures(t *testing.T) {
 	t.Helper()
 	for _, kind := range []string{"offer", "answer"} {
@@ -58,28 +79,32 @@ func updateFixtures(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if err := qr.WritePNGFile(filepath.Join("testdata", kind+".png"), strings.TrimSpace(tok), qr.PNGOptions{}); err != nil {
-			t.Fatal(err)
-		}
 	}
 	writeBlankPNG(t, filepath.Join("testdata", "blank.png"))
 }
 
 // TestHelpers runs encode, decode, scan and qr over the fixtures in testdata:
 // offer.json and answer.json are descriptions pion made, *.token their golden
-// tokens, offer.png the offer token as a QR code, blank.png an image without one.
+// tokens, *.decoded.json those decoded, blank.png an image without a code.
 func TestHelpers(t *testing.T) {
 	if *update {
 		updateFixtures(t)
 	}
-	offerTok := readFixture(t, "offer.token")
-	answerTok := readFixture(t, "answer.token")
+	offerTok, answerTok := fixtureToken(t, "offer"), fixtureToken(t, "answer")
 	offerJSON := readFixture(t, "offer.decoded.json")
+	dir := t.TempDir()
+	offerPNG, offerFile := filepath.Join(dir, "offer.png"), filepath.Join(dir, "offer.txt")
+	if err := qr.WritePNGFile(offerPNG, offerTok, qr.PNGOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(offerFile, []byte(offerTok+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	var raw jsonDescription
 	if err := json.Unmarshal([]byte(readFixture(t, "offer.json")), &raw); err != nil {
 		t.Fatal(err)
 	}
-	tmpPNG := filepath.Join(t.TempDir(), "hello.png")
+	tmpPNG := filepath.Join(dir, "hello.png")
 
 	tests := []struct {
 		name   string
@@ -92,22 +117,22 @@ func TestHelpers(t *testing.T) {
 	}{
 		{name: "encode JSON offer", args: []string{"encode", "testdata/offer.json"}, golden: "offer.token"},
 		{name: "encode JSON answer from stdin", args: []string{"encode"}, stdin: readFixture(t, "answer.json"), golden: "answer.token"},
-		{name: "encode raw SDP with --type", args: []string{"encode", "--type", "offer"}, stdin: raw.SDP, want: offerTok},
+		{name: "encode raw SDP with --type", args: []string{"encode", "--type", "offer"}, stdin: raw.SDP, want: offerTok + "\n"},
 		{name: "encode garbage", args: []string{"encode"}, stdin: "hello\n", code: 2, stderr: "cannot read the description"},
 		{name: "encode bad --type", args: []string{"encode", "--type", "pranswer", "testdata/offer.json"}, code: 2, stderr: "pranswer"},
-		{name: "decode token", args: []string{"decode", strings.TrimSpace(offerTok)}, golden: "offer.decoded.json"},
-		{name: "decode answer token", args: []string{"decode", strings.TrimSpace(answerTok)}, golden: "answer.decoded.json"},
-		{name: "decode wrapped token from stdin", args: []string{"decode"}, stdin: wrap(strings.TrimSpace(offerTok), 76), want: offerJSON},
-		{name: "decode lower-case token", args: []string{"decode", strings.ToLower(strings.TrimSpace(offerTok))}, want: offerJSON},
-		{name: "decode image", args: []string{"decode", "testdata/offer.png"}, want: offerJSON},
-		{name: "decode token file", args: []string{"decode", "testdata/offer.token"}, want: offerJSON},
-		{name: "decode corrupted token", args: []string{"decode", corrupt(strings.TrimSpace(offerTok))}, code: 2, stderr: "bad token"},
+		{name: "decode token", args: []string{"decode", offerTok}, golden: "offer.decoded.json"},
+		{name: "decode answer token", args: []string{"decode", answerTok}, golden: "answer.decoded.json"},
+		{name: "decode wrapped token from stdin", args: []string{"decode"}, stdin: wrap(offerTok, 76), want: offerJSON},
+		{name: "decode lower-case token", args: []string{"decode", strings.ToLower(offerTok)}, want: offerJSON},
+		{name: "decode image", args: []string{"decode", offerPNG}, want: offerJSON},
+		{name: "decode token file", args: []string{"decode", offerFile}, want: offerJSON},
+		{name: "decode corrupted token", args: []string{"decode", corrupt(offerTok)}, code: 2, stderr: "bad token"},
 		{name: "decode image without code", args: []string{"decode", "testdata/blank.png"}, code: 2, stderr: "no QR code"},
 		{name: "decode two arguments", args: []string{"decode", "a", "b"}, code: 2, stderr: "too many arguments"},
-		{name: "scan images", args: []string{"scan", "testdata/offer.png", "testdata/offer.png"}, want: offerTok + offerTok},
+		{name: "qr to PNG", args: []string{"qr", "--png", tmpPNG, "hello", "world"}},
+		{name: "scan images", args: []string{"scan", offerPNG, tmpPNG}, want: offerTok + "\nhello world\n"},
 		{name: "scan image without code", args: []string{"scan", "testdata/blank.png"}, code: 2, stderr: "blank.png"},
 		{name: "scan nothing", args: []string{"scan"}, code: 2, stderr: "no image"},
-		{name: "qr to PNG", args: []string{"qr", "--png", tmpPNG, "hello", "world"}},
 		{name: "scan the PNG", args: []string{"scan", tmpPNG}, want: "hello world\n"},
 		{name: "qr without text", args: []string{"qr"}, code: 2, stderr: "no text"},
 		{name: "unknown command", args: []string{"frobnicate"}, code: 2, stderr: `"frobnicate"`},
@@ -146,7 +171,7 @@ func TestHelpers(t *testing.T) {
 // TestDecodeOutputIsBrowserJSON checks the shape that setRemoteDescription
 // takes: exactly the keys "type" and "sdp", CRLF line endings in the SDP.
 func TestDecodeOutputIsBrowserJSON(t *testing.T) {
-	out, errOut, code := runInProcess(t, "", "decode", "testdata/offer.token")
+	out, errOut, code := runInProcess(t, "", "decode", fixtureToken(t, "offer"))
 	if code != 0 {
 		t.Fatalf("qrtc decode: exit code %d: %s", code, errOut)
 	}

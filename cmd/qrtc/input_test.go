@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/qrtc/qrtc/qr"
 	"github.com/qrtc/qrtc/sdpcompact"
 )
 
@@ -23,8 +25,15 @@ func wantAnswer(_ string, d sdpcompact.Description) error {
 }
 
 func TestTokenReader(t *testing.T) {
-	offer := strings.TrimSpace(readFixture(t, "offer.token"))
-	answer := strings.TrimSpace(readFixture(t, "answer.token"))
+	offer, answer := fixtureToken(t, "offer"), fixtureToken(t, "answer")
+	dir := t.TempDir()
+	answerPNG, answerFile := filepath.Join(dir, "answer.png"), filepath.Join(dir, "answer.txt")
+	if err := qr.WritePNGFile(answerPNG, answer, qr.PNGOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(answerFile, []byte(answer+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name        string
 		input       string
@@ -39,9 +48,9 @@ func TestTokenReader(t *testing.T) {
 		{name: "blank lines first", input: "\n\n" + answer + "\nhello\n", wantNext: "hello"},
 		{name: "wrapped at 76 with CRLF", input: wrap(answer, 76) + "hello\n", wantNext: "hello"},
 		{name: "wrapped at 40, lower case", input: wrap(strings.ToLower(answer), 40) + "hello\n", wantNext: "hello"},
-		{name: "image path", input: "testdata/answer.png\nhello\n", wantNext: "hello"},
-		{name: "quoted image path", input: "'testdata/answer.png'\nhello\n", wantNext: "hello"},
-		{name: "token file", input: "testdata/answer.token\n", wantNext: ""},
+		{name: "image path", input: answerPNG + "\nhello\n", wantNext: "hello"},
+		{name: "quoted image path", input: "'" + answerPNG + "'\nhello\n", wantNext: "hello"},
+		{name: "token file", input: answerFile + "\n", wantNext: ""},
 		{name: "offer instead of answer", input: offer + "\n", wantErr: errWrongType, wantCode: 2},
 		{name: "garbage", input: "hello\n", wantErr: errNotTokenOrImage, wantCode: 2},
 		{name: "truncated then blank", input: answer[:len(answer)/2] + "\n\n", wantErr: sdpcompact.ErrTruncated, wantCode: 2},
@@ -137,12 +146,8 @@ func TestSDPCandidates(t *testing.T) {
 // tokens: it must end (no hang, no panic) with either a description that
 // decodes or an error that maps to exit code 2.
 func FuzzTokenReader(f *testing.F) {
-	for _, name := range []string{"offer.token", "answer.token"} {
-		data, err := os.ReadFile("testdata/" + name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		tok := strings.TrimSpace(string(data))
+	for _, name := range []string{"offer", "answer"} {
+		tok := fixtureToken(f, name)
 		f.Add(tok + "\n")
 		f.Add(wrap(tok, 76) + "next line\n")
 		f.Add(wrap(strings.ToLower(tok), 13))
