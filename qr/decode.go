@@ -87,18 +87,18 @@ func decodePlane(full *plane) (string, bool) {
 	// copies, which also average noise and blur away.
 	side := max(first.w, first.h)
 	var variants []func() *plane
-	for _, k := range [][2]int{{1, 2}, {1, 4}, {2, 7}, {3, 3}, {5, 5}} {
-		if k[1]*40 < side {
+	for _, k := range [][2]int{{1, 2}, {1, 3}, {1, 5}, {1, 8}, {3, 12}} {
+		if k[1]*25 < side {
 			variants = append(variants,
-				func() *plane { return first.closed(k[0], k[1]) },
-				func() *plane { return first.inverted().closed(k[0], k[1]) })
+				func() *plane { return first.grown(k[0], k[1]) },
+				func() *plane { return first.inverted().grown(k[0], k[1]) })
 		}
 	}
-	for _, k := range [][2]int{{2, 4}, {3, 6}, {4, 9}} {
-		if k[1]*40 < side {
+	for _, k := range []int{3, 5} {
+		if k*40 < side {
 			variants = append(variants,
-				func() *plane { return first.dilated(k[0], k[1]) },
-				func() *plane { return first.inverted().dilated(k[0], k[1]) })
+				func() *plane { return first.closed(k, k) },
+				func() *plane { return first.inverted().closed(k, k) })
 		}
 	}
 	for _, f := range []int{2, 3} {
@@ -111,9 +111,18 @@ func decodePlane(full *plane) (string, bool) {
 			return text, true
 		}
 	}
-	// 4. One global threshold: heavy blur, low contrast.
+	// 4. One global threshold: heavy blur, low contrast. Then small,
+	// soft pictures enlarged.
 	if text, ok := try(first, attempt{bin: global}); ok {
 		return text, true
+	}
+	if side <= 700 {
+		up := first.upscaled()
+		for _, b := range []binarizer{hybrid, global} {
+			if text, ok := try(up, attempt{bin: b}); ok {
+				return text, true
+			}
+		}
 	}
 	return "", false
 }

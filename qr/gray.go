@@ -2,6 +2,7 @@ package qr
 
 import (
 	"image"
+	"math"
 	"image/color"
 )
 
@@ -145,14 +146,16 @@ func (p *plane) closed(kx, ky int) *plane {
 	return &plane{w: p.w, h: p.h, pix: b}
 }
 
-// dilated grows the dark parts kx pixels to the left and ky pixels up: it
-// restores the height of ASCII "#" characters, which cover only the upper
-// part of a text line, so a drawn module is as tall as its line again.
-func (p *plane) dilated(kx, ky int) *plane {
+// grown grows the dark parts kx pixels to the right and ky pixels down.
+// A terminal draws each glyph at the top left of its cell, so the gaps a
+// font leaves (below each text line, right of each character) belong to
+// the module above or to the left of them: growing the ink into them
+// gives every module its full height and width again.
+func (p *plane) grown(kx, ky int) *plane {
 	a := make([]byte, len(p.pix))
 	b := make([]byte, len(p.pix))
-	runFilter(p.pix, a, p.w, p.h, 1, p.w, kx, false, +1)
-	runFilter(a, b, p.h, p.w, p.w, 1, ky, false, +1)
+	runFilter(p.pix, a, p.w, p.h, 1, p.w, kx, false, -1)
+	runFilter(a, b, p.h, p.w, p.w, 1, ky, false, -1)
 	return &plane{w: p.w, h: p.h, pix: b}
 }
 
@@ -207,6 +210,30 @@ func (p *plane) stretched() *plane {
 	out := &plane{w: p.w, h: p.h, pix: make([]byte, len(p.pix))}
 	for i, v := range p.pix {
 		out.pix[i] = table[v]
+	}
+	return out
+}
+
+// upscaled returns p enlarged twice with bilinear interpolation: small,
+// soft pictures of codes read better with more pixels per module.
+func (p *plane) upscaled() *plane {
+	w, h := 2*p.w, 2*p.h
+	out := &plane{w: w, h: h, pix: make([]byte, w*h)}
+	for y := 0; y < h; y++ {
+		// Output pixel centre (y+0.5)/2 - 0.5 in source pixels.
+		sy := float64(y)/2 - 0.25
+		y0 := int(math.Floor(sy))
+		fy := sy - float64(y0)
+		y0c, y1c := min(max(y0, 0), p.h-1), min(max(y0+1, 0), p.h-1)
+		for x := 0; x < w; x++ {
+			sx := float64(x)/2 - 0.25
+			x0 := int(math.Floor(sx))
+			fx := sx - float64(x0)
+			x0c, x1c := min(max(x0, 0), p.w-1), min(max(x0+1, 0), p.w-1)
+			a := float64(p.pix[y0c*p.w+x0c])*(1-fx) + float64(p.pix[y0c*p.w+x1c])*fx
+			b := float64(p.pix[y1c*p.w+x0c])*(1-fx) + float64(p.pix[y1c*p.w+x1c])*fx
+			out.pix[y*w+x] = byte(a*(1-fy) + b*fy + 0.5)
+		}
 	}
 	return out
 }

@@ -164,7 +164,18 @@ func Levels() []Level {
 			return photo(Embed(g, 1600, 1200, scale, rng.Float64()*360, rng), 0.8, 5, rng), nil
 		}))
 	}
-	ls = append(ls, Level{"photo of screen", "tilt+blur+noise+light+jpeg", func(r Renderer, t string, rng *rand.Rand) (image.Image, []byte, error) {
+	ls = append(ls, Level{"photo of screen", "typical: 8-11px modules", func(r Renderer, t string, rng *rand.Rand) (image.Image, []byte, error) {
+		m := 8 + rng.IntN(4)
+		g, err := base(r, t, m)
+		if err != nil {
+			return nil, nil, err
+		}
+		g = Perspective(g, 0.15, rng, 240)
+		g = Uneven(Contrast(g, 40, 230), 0.3, rng)
+		g = photo(g, 0.25*float64(m), 8, rng)
+		return jpegged(g, 75)
+	}})
+	ls = append(ls, Level{"photo of screen", "hard: 4-6px modules", func(r Renderer, t string, rng *rand.Rand) (image.Image, []byte, error) {
 		m := 4 + rng.IntN(3)
 		g, err := base(r, t, m)
 		if err != nil {
