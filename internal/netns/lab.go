@@ -55,7 +55,7 @@ func Check() error {
 }
 
 // Namespace creates an empty network namespace with its loopback up, no
-// IPv6, and a resolv.conf pointing at 127.0.0.1 (so that name lookups from
+// IPv6 (see Namespace.EnableIPv6), and a resolv.conf pointing at 127.0.0.1 (so that name lookups from
 // inside fail at once instead of timing out). role is a short tag that ends
 // the namespace's name, such as "pub" or "a1".
 func (l *Lab) Namespace(ctx context.Context, role string) (*Namespace, error) {

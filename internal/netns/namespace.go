@@ -20,6 +20,9 @@ type Namespace struct {
 	// Addr is the namespace's main IPv4 address, set by NewTopology (the
 	// zero Addr for a namespace built by hand).
 	Addr netip.Addr
+	// Addr6 is the namespace's IPv6 address in a dual-stack topology
+	// (Config.IPv6), the zero Addr otherwise.
+	Addr6 netip.Addr
 }
 
 // Command returns a command that runs name with args inside the namespace
@@ -34,19 +37,46 @@ func (n *Namespace) Run(ctx context.Context, name string, args ...string) error 
 	return run(ctx, append([]string{"ip", "netns", "exec", n.Name, name}, args...)...)
 }
 
-// AddAddr assigns prefix (such as 10.0.1.2/24) to interface dev.
+// AddAddr assigns prefix (such as 10.0.1.2/24) to interface dev. IPv6
+// addresses skip duplicate address detection, so they are usable at once.
 func (n *Namespace) AddAddr(ctx context.Context, dev string, prefix netip.Prefix) error {
-	return run(ctx, "ip", "-n", n.Name, "addr", "add", prefix.String(), "dev", dev)
+	args := []string{"ip", "-n", n.Name, "addr", "add", prefix.String(), "dev", dev}
+	if prefix.Addr().Is6() {
+		args = append(args, "nodad")
+	}
+	return run(ctx, args...)
 }
 
 // DefaultRoute sets the namespace's default route via gateway.
 func (n *Namespace) DefaultRoute(ctx context.Context, gateway netip.Addr) error {
-	return run(ctx, "ip", "-n", n.Name, "route", "replace", "default", "via", gateway.String())
+	return run(ctx, "ip", "-n", n.Name, family(gateway), "route", "replace", "default", "via", gateway.String())
 }
 
 // Route sends traffic for dst via gateway.
 func (n *Namespace) Route(ctx context.Context, dst netip.Prefix, gateway netip.Addr) error {
-	return run(ctx, "ip", "-n", n.Name, "route", "replace", dst.String(), "via", gateway.String())
+	return run(ctx, "ip", "-n", n.Name, family(gateway), "route", "replace", dst.String(), "via", gateway.String())
+}
+
+// family is ip's address family flag for a.
+func family(a netip.Addr) string {
+	if a.Is6() && !a.Is4In6() {
+		return "-6"
+	}
+	return "-4"
+}
+
+// EnableIPv6 turns IPv6 on in the namespace (Lab.Namespace turns it off),
+// without duplicate address detection. Call it before adding interfaces.
+func (n *Namespace) EnableIPv6(ctx context.Context) error {
+	for _, key := range []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6", "net.ipv6.conf.lo.disable_ipv6",
+		// No duplicate address detection on interfaces made later, so
+		// their link-local addresses work at once too.
+		"net.ipv6.conf.all.accept_dad", "net.ipv6.conf.default.accept_dad"} {
+		if err := n.Sysctl(ctx, key, "0"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Sysctl sets a sysctl inside the namespace, such as

@@ -16,9 +16,9 @@ import (
 
 // echoServer answers every UDP datagram with the sender's address as text,
 // from a socket inside ns, until the test ends.
-func echoServer(t *testing.T, ns *netns.Namespace, port string) netip.AddrPort {
+func echoServer(t *testing.T, ns *netns.Namespace, network string, addr netip.Addr, port string) netip.AddrPort {
 	t.Helper()
-	pc, err := ns.ListenPacket("udp4", ns.Addr.String()+":"+port)
+	pc, err := ns.ListenPacket(network, net.JoinHostPort(addr.String(), port))
 	if err != nil {
 		t.Fatalf("ListenPacket in %s: %v", ns.Name, err)
 	}
@@ -70,21 +70,33 @@ func TestTopologyUDP(t *testing.T) {
 		nat netns.NAT
 		// wantSource is the address the public side sees, wantSamePort
 		// whether two destinations see the same mapped port.
+		ipv6             bool
 		wantRouterSource bool
 		wantSamePort     bool
 	}{
 		{nat: netns.NoNAT, wantRouterSource: false, wantSamePort: true},
 		{nat: netns.Masquerade, wantRouterSource: true, wantSamePort: true},
 		{nat: netns.MasqueradeRandomFully, wantRouterSource: true, wantSamePort: false},
+		{nat: netns.NoNAT, ipv6: true, wantRouterSource: false, wantSamePort: true},
+		{nat: netns.Masquerade, ipv6: true, wantRouterSource: true, wantSamePort: true},
+		{nat: netns.MasqueradeRandomFully, ipv6: true, wantRouterSource: true, wantSamePort: false},
 	}
 	for _, tc := range tests {
-		t.Run(tc.nat.String(), func(t *testing.T) {
+		name := tc.nat.String()
+		if tc.ipv6 {
+			name += "-ipv6"
+		}
+		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: tc.nat}}})
+			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: tc.nat}}, IPv6: tc.ipv6})
 			client := top.Sides[0].Clients[0]
-			s1 := echoServer(t, top.Public, "3478")
-			s2 := echoServer(t, top.Public, "3479")
-			pc, err := client.ListenPacket("udp4", ":0")
+			network, addrOf := "udp4", func(n *netns.Namespace) netip.Addr { return n.Addr }
+			if tc.ipv6 {
+				network, addrOf = "udp6", func(n *netns.Namespace) netip.Addr { return n.Addr6 }
+			}
+			s1 := echoServer(t, top.Public, network, addrOf(top.Public), "3478")
+			s2 := echoServer(t, top.Public, network, addrOf(top.Public), "3479")
+			pc, err := client.ListenPacket(network, ":0")
 			if err != nil {
 				t.Fatalf("ListenPacket in client: %v", err)
 			}
@@ -92,9 +104,9 @@ func TestTopologyUDP(t *testing.T) {
 			local := pc.LocalAddr().(*net.UDPAddr).AddrPort()
 			seen1 := ask(t, pc, s1)
 			seen2 := ask(t, pc, s2)
-			wantAddr := client.Addr
+			wantAddr := addrOf(client)
 			if tc.wantRouterSource {
-				wantAddr = top.Sides[0].Router.Addr
+				wantAddr = addrOf(top.Sides[0].Router)
 			}
 			if seen1.Addr() != wantAddr || seen2.Addr() != wantAddr {
 				t.Errorf("server saw sources %v and %v, want address %v", seen1, seen2, wantAddr)
@@ -119,7 +131,7 @@ func TestTopologyTwoSides(t *testing.T) {
 	c := top.Sides[1].Clients[0]
 
 	t.Run("same-lan", func(t *testing.T) {
-		srv := echoServer(t, b, "4000")
+		srv := echoServer(t, b, "udp4", b.Addr, "4000")
 		pc, err := a.ListenPacket("udp4", ":0")
 		if err != nil {
 			t.Fatal(err)
@@ -130,7 +142,7 @@ func TestTopologyTwoSides(t *testing.T) {
 		}
 	})
 	t.Run("nat-to-routed", func(t *testing.T) {
-		srv := echoServer(t, a, "4001")
+		srv := echoServer(t, a, "udp4", a.Addr, "4001")
 		pc, err := c.ListenPacket("udp4", ":0")
 		if err != nil {
 			t.Fatal(err)

@@ -65,6 +65,11 @@ type SideConfig struct {
 type Config struct {
 	// Sides lists the routers to build, at most 200.
 	Sides []SideConfig
+	// IPv6 makes the lab dual-stack: every namespace also gets an IPv6
+	// address from fd00::/8 (RFC 4193 unique local addresses, see Topology
+	// for the plan) and IPv6 routes, and masquerading routers masquerade
+	// IPv6 the same way (ip6tables). Without it IPv6 is off everywhere.
+	IPv6 bool
 }
 
 // Topology is a public namespace standing for the internet with routers and
@@ -74,7 +79,10 @@ type Config struct {
 // 203.0.113.1 and side i's router at 203.0.113.(10+i); side i's LAN is
 // 10.0.(i+1).0/24 with its router at .1 and client j at .(2+j). Every
 // client's default route is its router, every router's is the public
-// namespace.
+// namespace. With Config.IPv6 the same plan repeats in IPv6: the public
+// bridge is fd00:203:113::/64 (public namespace ::1, router i ::(10+i) in
+// decimal), side i's LAN fd00:10:0:(i+1)::/64 (router ::1, client j
+// ::(2+j)).
 type Topology struct {
 	// Lab owns every namespace; Topology.Close closes it.
 	Lab *Lab
@@ -84,6 +92,8 @@ type Topology struct {
 	// Sides are the routers and their clients, in the order of
 	// Config.Sides.
 	Sides []*Side
+
+	ipv6 bool
 }
 
 // Side is one router and its LAN.
@@ -94,6 +104,8 @@ type Side struct {
 	Router *Namespace
 	// LAN is the side's private network.
 	LAN netip.Prefix
+	// LAN6 is the side's IPv6 network with Config.IPv6.
+	LAN6 netip.Prefix
 	// Clients are the namespaces on the LAN; their Addr is their private
 	// address.
 	Clients []*Namespace
@@ -101,9 +113,25 @@ type Side struct {
 
 // Public network plan, RFC 5737 TEST-NET-3.
 var (
-	publicNet  = netip.MustParsePrefix("203.0.113.0/24")
-	publicAddr = netip.MustParseAddr("203.0.113.1")
+	publicNet   = netip.MustParsePrefix("203.0.113.0/24")
+	publicAddr  = netip.MustParseAddr("203.0.113.1")
+	publicNet6  = netip.MustParsePrefix("fd00:203:113::/64")
+	publicAddr6 = netip.MustParseAddr("fd00:203:113::1")
 )
+
+// addr6 returns the IPv6 address of prefix p with host number host.
+func addr6(p netip.Prefix, host int) netip.Addr {
+	b := p.Addr().As16()
+	b[14], b[15] = byte(host>>8), byte(host)
+	return netip.AddrFrom16(b)
+}
+
+// lan6 returns side i's IPv6 LAN prefix.
+func lan6(i int) netip.Prefix {
+	b := netip.MustParseAddr("fd00:10::").As16()
+	b[6], b[7] = byte((i+1)>>8), byte(i+1)
+	return netip.PrefixFrom(netip.AddrFrom16(b), 64)
+}
 
 // NewTopology builds the topology cfg describes in a new Lab. On error it
 // removes whatever it built. Close the Topology when done.
@@ -126,7 +154,7 @@ func NewTopology(ctx context.Context, cfg Config) (*Topology, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Topology{Lab: lab}
+	t := &Topology{Lab: lab, ipv6: cfg.IPv6}
 	if err := t.build(ctx, cfg); err != nil {
 		lab.Close()
 		return nil, err
@@ -138,8 +166,23 @@ func NewTopology(ctx context.Context, cfg Config) (*Topology, error) {
 // started inside it first.
 func (t *Topology) Close() error { return t.Lab.Close() }
 
+// namespace creates a namespace of the topology, with IPv6 on when the
+// topology is dual-stack.
+func (t *Topology) namespace(ctx context.Context, role string) (*Namespace, error) {
+	n, err := t.Lab.Namespace(ctx, role)
+	if err != nil {
+		return nil, err
+	}
+	if t.ipv6 {
+		if err := n.EnableIPv6(ctx); err != nil {
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
 func (t *Topology) build(ctx context.Context, cfg Config) error {
-	pub, err := t.Lab.Namespace(ctx, "pub")
+	pub, err := t.namespace(ctx, "pub")
 	if err != nil {
 		return err
 	}
@@ -160,6 +203,15 @@ func (t *Topology) build(ctx context.Context, cfg Config) error {
 	if err := run(ctx, "ip", "-n", pub.Name, "route", "replace", "default", "dev", "br0"); err != nil {
 		return err
 	}
+	if t.ipv6 {
+		pub.Addr6 = publicAddr6
+		if err := pub.AddAddr(ctx, "br0", netip.PrefixFrom(publicAddr6, publicNet6.Bits())); err != nil {
+			return err
+		}
+		if err := run(ctx, "ip", "-n", pub.Name, "-6", "route", "replace", "default", "dev", "br0"); err != nil {
+			return err
+		}
+	}
 	for i, sc := range cfg.Sides {
 		side, err := t.buildSide(ctx, i, sc)
 		if err != nil {
@@ -175,6 +227,11 @@ func (t *Topology) build(ctx context.Context, cfg Config) error {
 		if err := pub.Route(ctx, s.LAN, s.Router.Addr); err != nil {
 			return err
 		}
+		if t.ipv6 {
+			if err := pub.Route(ctx, s.LAN6, s.Router.Addr6); err != nil {
+				return err
+			}
+		}
 		for j, o := range t.Sides {
 			if j == i {
 				continue
@@ -182,13 +239,18 @@ func (t *Topology) build(ctx context.Context, cfg Config) error {
 			if err := o.Router.Route(ctx, s.LAN, s.Router.Addr); err != nil {
 				return err
 			}
+			if t.ipv6 {
+				if err := o.Router.Route(ctx, s.LAN6, s.Router.Addr6); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return nil
 }
 
 func (t *Topology) buildSide(ctx context.Context, i int, sc SideConfig) (*Side, error) {
-	r, err := t.Lab.Namespace(ctx, "r"+strconv.Itoa(i))
+	r, err := t.namespace(ctx, "r"+strconv.Itoa(i))
 	if err != nil {
 		return nil, err
 	}
@@ -224,23 +286,52 @@ func (t *Topology) buildSide(ctx context.Context, i int, sc SideConfig) (*Side, 
 	if err := r.Sysctl(ctx, "net.ipv4.ip_forward", "1"); err != nil {
 		return nil, err
 	}
-	switch sc.NAT {
-	case Masquerade:
-		err = r.Run(ctx, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE")
-	case MasqueradeRandomFully:
-		err = r.Run(ctx, "iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE", "--random-fully")
+	tables := []string{"iptables"}
+	if t.ipv6 {
+		tables = append(tables, "ip6tables")
+		r.Addr6 = addr6(publicNet6, 10+i)
+		side.LAN6 = lan6(i)
+		if err := r.AddAddr(ctx, "wan0", netip.PrefixFrom(r.Addr6, publicNet6.Bits())); err != nil {
+			return nil, err
+		}
+		if err := r.DefaultRoute(ctx, publicAddr6); err != nil {
+			return nil, err
+		}
+		if err := r.AddAddr(ctx, "lan0", netip.PrefixFrom(addr6(side.LAN6, 1), 64)); err != nil {
+			return nil, err
+		}
+		if err := r.Sysctl(ctx, "net.ipv6.conf.all.forwarding", "1"); err != nil {
+			return nil, err
+		}
 	}
-	if err != nil {
-		return nil, err
+	for _, tool := range tables {
+		switch sc.NAT {
+		case Masquerade:
+			err = r.Run(ctx, tool, "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE")
+		case MasqueradeRandomFully:
+			err = r.Run(ctx, tool, "-t", "nat", "-A", "POSTROUTING", "-o", "wan0", "-j", "MASQUERADE", "--random-fully")
+		}
+		if err != nil {
+			return nil, err
+		}
 	}
-	if sc.NAT != NoNAT {
+	for _, tool := range tables {
+		if sc.NAT == NoNAT {
+			break
+		}
 		// Like a home router, drop unsolicited packets addressed to the
 		// router itself. Besides realism this matters for hole punching:
 		// an accepted packet from a peer that arrives before the LAN host
 		// has sent to that peer would commit a conntrack entry for the
 		// same tuple, and the host's own packets would then be masqueraded
 		// to another port. A dropped packet's entry is never committed.
-		if err := r.Run(ctx, "iptables", "-A", "INPUT", "-i", "wan0", "-m", "conntrack", "--ctstate", "NEW,INVALID", "-j", "DROP"); err != nil {
+		if tool == "ip6tables" {
+			// Neighbour discovery (RFC 4861) must get through.
+			if err := r.Run(ctx, tool, "-A", "INPUT", "-i", "wan0", "-p", "ipv6-icmp", "-j", "ACCEPT"); err != nil {
+				return nil, err
+			}
+		}
+		if err := r.Run(ctx, tool, "-A", "INPUT", "-i", "wan0", "-m", "conntrack", "--ctstate", "NEW,INVALID", "-j", "DROP"); err != nil {
 			return nil, err
 		}
 	}
@@ -269,7 +360,7 @@ func (t *Topology) buildSide(ctx context.Context, i int, sc SideConfig) (*Side, 
 		clients = 1
 	}
 	for j := 0; j < clients; j++ {
-		c, err := t.Lab.Namespace(ctx, "c"+strconv.Itoa(i)+"x"+strconv.Itoa(j))
+		c, err := t.namespace(ctx, "c"+strconv.Itoa(i)+"x"+strconv.Itoa(j))
 		if err != nil {
 			return nil, err
 		}
@@ -286,6 +377,15 @@ func (t *Topology) buildSide(ctx context.Context, i int, sc SideConfig) (*Side, 
 		}
 		if err := c.DefaultRoute(ctx, gw); err != nil {
 			return nil, err
+		}
+		if t.ipv6 {
+			c.Addr6 = addr6(side.LAN6, 2+j)
+			if err := c.AddAddr(ctx, "eth0", netip.PrefixFrom(c.Addr6, 64)); err != nil {
+				return nil, err
+			}
+			if err := c.DefaultRoute(ctx, addr6(side.LAN6, 1)); err != nil {
+				return nil, err
+			}
 		}
 		side.Clients = append(side.Clients, c)
 	}
