@@ -11,7 +11,15 @@
 //
 //	go run ./internal/browser/capture -dir sdpcompact/testdata/corpus
 //
-// Files are named <browser>-<offer|answer>-<mdns|raw>[-srflx].json and hold
+// With -dualstack it also captures the dualstack variants, in a dual-stack
+// lab (IPv4 and IPv6 host addresses); they are kept in
+// internal/browser/testdata/dualstack until sdpcompact has golden tokens for
+// them. -only regenerates the fixtures whose name contains a string.
+//
+// sdpcompact's golden tokens follow the corpus: after a capture, run
+// go test ./sdpcompact -run TestGolden -update (the script does).
+//
+// Files are named <browser>-<offer|answer>-<mdns|raw>[-srflx|-dualstack].json and hold
 // the browser's localDescription once gathering completed, exactly as
 // JSON.stringify printed it: {"type":"...","sdp":"..."}.
 package main
@@ -33,54 +41,84 @@ import (
 
 func main() {
 	dir := flag.String("dir", "sdpcompact/testdata/corpus", "directory to write the fixtures to")
+	only := flag.String("only", "", "capture only the fixtures whose file name contains this")
+	dual := flag.Bool("dualstack", false, "also capture the dualstack variants")
 	flag.Parse()
-	if err := run(context.Background(), *dir); err != nil {
+	if err := run(context.Background(), *dir, *only, *dual); err != nil {
 		fmt.Fprintln(os.Stderr, "capture:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, dir string) error {
+// variant is one lab set-up the fixtures are captured in.
+type variant struct {
+	mdns  bool // browsers hide host addresses behind mDNS names
+	srflx bool // browsers behind two NATs, with a STUN server
+	dual  bool // dual-stack lab
+}
+
+// suffix is the variant's part of the fixture names.
+func (v variant) suffix() string {
+	s := "-raw"
+	if v.mdns {
+		s = "-mdns"
+	}
+	if v.srflx {
+		s += "-srflx"
+	}
+	if v.dual {
+		s += "-dualstack"
+	}
+	return s
+}
+
+var variants = []variant{
+	{mdns: true}, {mdns: false},
+	{mdns: true, srflx: true}, {mdns: false, srflx: true},
+	{mdns: true, dual: true}, {mdns: false, dual: true},
+}
+
+func run(ctx context.Context, dir, only string, dual bool) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, srflx := range []bool{false, true} {
-		for _, mdns := range []bool{true, false} {
-			for _, pair := range [][2]browser.Kind{{browser.Chromium, browser.Firefox}, {browser.Firefox, browser.Chromium}} {
-				var offer, answer string
-				var err error
-				for try := 1; try <= 3; try++ {
-					offer, answer, err = capture(ctx, pair[0], pair[1], mdns, srflx)
-					if err == nil {
-						break
-					}
-					fmt.Fprintf(os.Stderr, "capture: %v offers, %v answers, mdns=%v srflx=%v, try %d: %v\n", pair[0], pair[1], mdns, srflx, try, err)
+	if err := netns.RemoveStale(ctx); err != nil {
+		return err
+	}
+	for _, v := range variants {
+		if v.dual && !dual {
+			continue
+		}
+		for _, pair := range [][2]browser.Kind{{browser.Chromium, browser.Firefox}, {browser.Firefox, browser.Chromium}} {
+			offerName := pair[0].String() + "-offer" + v.suffix()
+			answerName := pair[1].String() + "-answer" + v.suffix()
+			if !strings.Contains(offerName, only) && !strings.Contains(answerName, only) {
+				continue
+			}
+			var offer, answer string
+			var err error
+			for try := 1; try <= 3; try++ {
+				offer, answer, err = capture(ctx, pair[0], pair[1], v)
+				if err == nil {
+					break
 				}
-				if err != nil {
-					return err
-				}
-				if err := write(dir, pair[0], "offer", mdns, srflx, offer); err != nil {
-					return err
-				}
-				if err := write(dir, pair[1], "answer", mdns, srflx, answer); err != nil {
-					return err
-				}
+				fmt.Fprintf(os.Stderr, "capture: %s and %s, try %d: %v\n", offerName, answerName, try, err)
+			}
+			if err != nil {
+				return err
+			}
+			if err := write(dir, offerName, offer); err != nil {
+				return err
+			}
+			if err := write(dir, answerName, answer); err != nil {
+				return err
 			}
 		}
 	}
 	return nil
 }
 
-func write(dir string, kind browser.Kind, typ string, mdns, srflx bool, desc string) error {
-	name := kind.String() + "-" + typ
-	if mdns {
-		name += "-mdns"
-	} else {
-		name += "-raw"
-	}
-	if srflx {
-		name += "-srflx"
-	}
+func write(dir, name, desc string) error {
 	path := filepath.Join(dir, name+".json")
 	if err := os.WriteFile(path, []byte(desc), 0o644); err != nil {
 		return err
@@ -97,10 +135,11 @@ func sdpLen(desc string) int {
 
 // capture connects an offering and an answering browser and returns their
 // descriptions.
-func capture(ctx context.Context, offerer, answerer browser.Kind, mdns, srflx bool) (offer, answer string, err error) {
+func capture(ctx context.Context, offerer, answerer browser.Kind, v variant) (offer, answer string, err error) {
+	mdns, srflx := v.mdns, v.srflx
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	cfg := netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}}
+	cfg := netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}, IPv6: v.dual}
 	if srflx {
 		cfg = netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade}, {NAT: netns.Masquerade}}}
 	}
@@ -149,7 +188,7 @@ func capture(ctx context.Context, offerer, answerer browser.Kind, mdns, srflx bo
 		}
 	}
 	for _, d := range []string{offer, answer} {
-		if err := check(d, mdns, srflx); err != nil {
+		if err := check(d, v); err != nil {
 			return "", "", err
 		}
 	}
@@ -170,14 +209,25 @@ func start(ctx context.Context, ns *netns.Namespace, kind browser.Kind, cfg brow
 }
 
 // check makes sure a description shows what its fixture name promises.
-func check(desc string, mdns, srflx bool) error {
+func check(desc string, v variant) error {
+	mdns, srflx := v.mdns, v.srflx
 	var d struct{ SDP string }
 	if err := json.Unmarshal([]byte(desc), &d); err != nil {
 		return err
 	}
 	hasLocal := strings.Contains(d.SDP, ".local ")
 	hasSrflx := strings.Contains(d.SDP, " typ srflx")
+	hosts := map[string]bool{}
+	for _, line := range strings.Split(d.SDP, "\r\n") {
+		if f := strings.Fields(line); strings.HasPrefix(line, "a=candidate:") && len(f) >= 8 && f[7] == "host" {
+			hosts[f[4]] = true
+		}
+	}
 	switch {
+	case v.dual && !mdns && !strings.Contains(d.SDP, " fd00:10:"):
+		return fmt.Errorf("dual-stack description has no IPv6 host candidate:\n%s", d.SDP)
+	case v.dual && len(hosts) < 2:
+		return fmt.Errorf("dual-stack description has %d host addresses, want 2:\n%s", len(hosts), d.SDP)
 	case mdns != hasLocal:
 		return fmt.Errorf("mdns=%v but .local candidates present=%v:\n%s", mdns, hasLocal, d.SDP)
 	case srflx != hasSrflx:
