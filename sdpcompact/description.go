@@ -88,7 +88,7 @@ func ParseDescription(text string) (Description, error) {
 	var d Description
 	switch {
 	case strings.HasPrefix(text, "{"):
-		if err := json.Unmarshal([]byte(text), &d); err != nil {
+		if err := d.UnmarshalJSON([]byte(text)); err != nil {
 			return Description{}, err
 		}
 		if _, err := Parse(d.SDP); err != nil {

@@ -91,6 +91,9 @@ func pack(s *Session, t Type, tag *uint16) (*bitWriter, error) {
 	}
 	w.expGolomb(uint64(len(s.Candidates)-1), 0)
 	for j, c := range s.Candidates {
+		if j > 0 && typePreference(c.Type) > typePreference(s.Candidates[j-1].Type) {
+			return nil, fmt.Errorf("%w: candidate %d (%s) comes after a less preferred %s candidate; Parse orders candidates by preference", ErrMalformedSDP, j+1, c.Type, s.Candidates[j-1].Type)
+		}
 		if err := packCandidate(w, s.Candidates[:j], c); err != nil {
 			return nil, fmt.Errorf("candidate %d: %w", j+1, err)
 		}
@@ -134,6 +137,9 @@ func packSettings(w *bitWriter, s *Session, t Type) error {
 		w.write(2, 2)
 		if err := checkText("ice-options", s.ICEOptions, true); err != nil {
 			return err
+		}
+		if s.ICEOptions != strings.Join(strings.Fields(s.ICEOptions), " ") {
+			return fmt.Errorf("%w: ice-options %q must be tags separated by single spaces", ErrMalformedSDP, s.ICEOptions)
 		}
 		packString(w, s.ICEOptions)
 	}

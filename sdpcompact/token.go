@@ -329,7 +329,7 @@ func checksumError(tok string) error {
 	if valid(fixed) {
 		return mistyped
 	}
-	const maxSearch = 1000 // bounds the quadratic search below
+	const maxSearch = 400 // bounds the quadratic search below; QR codes of longer tokens are unwieldy anyway
 	if missing == n+1 && n <= maxSearch {
 		for _, c := range []byte(alphabet) {
 			if valid([]byte(tok + string(c))) {
