@@ -1,3 +1,53 @@
 // Package qr renders text as QR codes (terminal and PNG) and reads QR codes
-// back from images. It knows nothing of what the text means.
+// back from images. It knows nothing of what the text means: the payload is
+// an opaque string.
+//
+// # Rendering
+//
+// WriteTerminal draws a code with Unicode half blocks (two modules per
+// character cell: a version-5 code with its 4-module quiet zone is 45
+// columns by 23 rows) or, with StyleASCII, with "##" pairs for terminals
+// without Unicode. With TerminalOptions.Color it sets explicit black and
+// white ANSI colours, so the code is right on dark and light themes alike;
+// the caller decides (NO_COLOR, not a terminal), never this package. PNG
+// and WritePNGFile draw black-on-white images with a 4-module quiet zone and
+// exact module edges; WritePNGFile replaces its file atomically. All use the
+// smallest QR version that holds the text, alphanumeric mode when the text
+// allows it (upper-case letters, digits, " $%*+-./:"), and error
+// correction level M unless told otherwise.
+//
+// # Decoding
+//
+// Decode, DecodeBytes and DecodeFile read a code from a screenshot or a
+// photo: PNG, JPEG, GIF, WebP, BMP or TIFF, at most MaxPixels, checked from
+// the file's header before any pixel is decoded. Reading is built on
+// gozxing, which it hides. The picture becomes grey levels, and attempts
+// run from the cheap and likely to the costly and rare, stopping at the
+// first success:
+//
+//  1. A copy area-averaged down to about 1000 pixels on its longest side
+//     (a phone photo is mostly fast to read there), thresholded per block
+//     (uneven light), read as dark-on-light and, flipped, light-on-dark (a
+//     code on a dark-theme terminal). Finder patterns are located once and
+//     neighbouring symbol sizes are tried, which rescues strong
+//     perspective; then the whole picture is read as a pure symbol (a
+//     clean image the finder-pattern detector misses). Faint pictures are
+//     contrast-stretched and read again.
+//  2. Finer copies of a large picture, down to full resolution: a small
+//     code in a big picture.
+//  3. Terminal screenshots: the ink of each glyph grown right and down by
+//     a few pixels, which fills the gaps a font's line spacing leaves
+//     between rows of half blocks and gives each module its full height,
+//     then morphological closings (ASCII "#" characters) and coarser
+//     copies (noise, blur).
+//  4. A single global threshold (heavy blur), and small soft pictures
+//     enlarged twice.
+//
+// Mirrored codes (selfie cameras) are read by gozxing's decoder directly.
+// Byte-mode data comes back as the stored bytes, unless the symbol declares
+// a character set (ECI).
+//
+// On the 2-core machine this was written on, a 1000x1000 screenshot decodes
+// in about 10 ms and a 12-megapixel photo in about 100 ms (see the
+// benchmarks); images with no code take longer, as every attempt runs.
 package qr
