@@ -2,8 +2,8 @@ package qr
 
 import (
 	"image"
-	"math"
 	"image/color"
+	"math"
 )
 
 // plane is an 8-bit luminance image, 0 black to 255 white, row-major with
