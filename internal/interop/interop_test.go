@@ -87,6 +87,7 @@ func fromToken(t *testing.T, tok string) string {
 	if err != nil {
 		t.Fatalf("json.Marshal(decoded %q): %v", tok, err)
 	}
+	t.Logf("token of %d characters -> %s of %d bytes of SDP", len(tok), d.Type, len(d.SDP))
 	return string(b)
 }
 
@@ -193,19 +194,42 @@ func chat(t *testing.T, ctx context.Context, page *browser.Page, q *qrtcProcess)
 	}
 }
 
-var kinds = []browser.Kind{browser.Chromium, browser.Firefox}
+// qrtcCase is one set-up of a browser against qrtc: the browser, whether it
+// hides its addresses behind mDNS names, and whether the lab is dual-stack.
+type qrtcCase struct {
+	kind       browser.Kind
+	mdns, dual bool
+}
+
+func (c qrtcCase) String() string {
+	s := c.kind.String() + "-raw"
+	if c.mdns {
+		s = c.kind.String() + "-mdns"
+	}
+	if c.dual {
+		s += "-dualstack"
+	}
+	return s
+}
+
+var qrtcCases = []qrtcCase{
+	{kind: browser.Chromium, mdns: true},
+	{kind: browser.Firefox, mdns: true},
+	{kind: browser.Chromium, mdns: false, dual: true},
+	{kind: browser.Firefox, mdns: true, dual: true},
+}
 
 // TestBrowserOffersQRTCAnswers: the browser's offer goes through a token to
 // "qrtc answer", whose answer token is decoded for the browser.
 func TestBrowserOffersQRTCAnswers(t *testing.T) {
-	for _, kind := range kinds {
-		t.Run(kind.String(), func(t *testing.T) {
+	for _, tc := range qrtcCases {
+		t.Run(tc.String(), func(t *testing.T) {
 			t.Parallel()
-			require(t, kind)
-			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}})
+			require(t, tc.kind)
+			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}, IPv6: tc.dual})
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
-			page := startBrowser(t, ctx, top.Sides[0].Clients[0], kind, browser.PageConfig{Role: browser.Offerer}, true)
+			page := startBrowser(t, ctx, top.Sides[0].Clients[0], tc.kind, browser.PageConfig{Role: browser.Offerer}, tc.mdns)
 			offer, err := page.LocalDescription(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -228,17 +252,17 @@ func TestBrowserOffersQRTCAnswers(t *testing.T) {
 // TestQRTCOffersBrowserAnswers: "qrtc offer"'s token is decoded for the
 // browser, whose answer goes through a token to qrtc's standard input.
 func TestQRTCOffersBrowserAnswers(t *testing.T) {
-	for _, kind := range kinds {
-		t.Run(kind.String(), func(t *testing.T) {
+	for _, tc := range qrtcCases {
+		t.Run(tc.String(), func(t *testing.T) {
 			t.Parallel()
-			require(t, kind)
-			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}})
+			require(t, tc.kind)
+			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}, IPv6: tc.dual})
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
 			// The browser starts first: Firefox gives up on an answer
 			// applied more than ~7 s after it made it, so nothing slow may
 			// sit between its answer and qrtc reading it.
-			page := startBrowser(t, ctx, top.Sides[0].Clients[0], kind, browser.PageConfig{Role: browser.Answerer}, true)
+			page := startBrowser(t, ctx, top.Sides[0].Clients[0], tc.kind, browser.PageConfig{Role: browser.Answerer}, tc.mdns)
 			q := startQRTC(t, top.Sides[0].Clients[1], "offer", "--stun", "none", "--no-qr")
 			offerToken, err := q.line(ctx)
 			if err != nil {

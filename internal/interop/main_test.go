@@ -1,6 +1,7 @@
 package interop
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,6 +21,10 @@ func TestMain(m *testing.M) {
 
 func testMain(m *testing.M) int {
 	if netns.Check() == nil {
+		// Namespaces a killed earlier run left behind.
+		if err := netns.RemoveStale(context.Background()); err != nil {
+			fmt.Fprintln(os.Stderr, "interop: removing stale namespaces:", err)
+		}
 		dir, err := os.MkdirTemp("", "qrtc-interop-")
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "interop: temporary directory:", err)
