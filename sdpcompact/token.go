@@ -333,7 +333,7 @@ func checksumError(tok string) error {
 	if missing == n+1 && n <= maxSearch {
 		for _, c := range []byte(alphabet) {
 			if valid([]byte(tok + string(c))) {
-				return fmt.Errorf("%w: got %d of %d characters; copy the whole token", ErrTruncated, n, missing)
+				return fmt.Errorf("%w: got %d of at least %d characters; copy the whole token", ErrTruncated, n, missing)
 			}
 		}
 		for i := headerLen; i < n; i++ {
@@ -351,7 +351,7 @@ func checksumError(tok string) error {
 			}
 		}
 	}
-	return fmt.Errorf("%w: got %d of %d characters; copy the whole token", ErrTruncated, n, missing)
+	return fmt.Errorf("%w: got %d of at least %d characters; copy the whole token", ErrTruncated, n, missing)
 }
 
 // tokenBits turns the base-36 body into bits; nil when a chunk is out of
