@@ -95,7 +95,7 @@ func pack(s *Session, t Type, tag *uint16) (*bitWriter, error) {
 			return nil, fmt.Errorf("%w: candidate %d (%s) comes after a less preferred %s candidate; Parse orders candidates by preference", ErrMalformedSDP, j+1, c.Type, s.Candidates[j-1].Type)
 		}
 		if err := packCandidate(w, s.Candidates[:j], c); err != nil {
-			return nil, fmt.Errorf("candidate %d: %w", j+1, err)
+			return nil, fmt.Errorf("%w (candidate %d)", err, j+1)
 		}
 	}
 	return w, nil

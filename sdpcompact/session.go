@@ -186,7 +186,7 @@ func Parse(sdp string) (*Session, error) {
 			if name == "candidate" {
 				c, err := parseCandidate(arg)
 				if err != nil {
-					return nil, fmt.Errorf("line %d: %w", lineNo, err)
+					return nil, fmt.Errorf("%w (SDP line %d)", err, lineNo)
 				}
 				if c != nil {
 					cands = append(cands, *c)
@@ -197,7 +197,7 @@ func Parse(sdp string) (*Session, error) {
 				continue
 			}
 			if err := level.attribute(name, arg); err != nil {
-				return nil, fmt.Errorf("line %d: %w", lineNo, err)
+				return nil, fmt.Errorf("%w (SDP line %d)", err, lineNo)
 			}
 		}
 	}

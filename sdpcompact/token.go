@@ -82,7 +82,7 @@ func CheckAnswer(answerToken string, offer Description) error {
 func offerTag(offer Description) (uint16, error) {
 	s, err := Parse(offer.SDP)
 	if err != nil {
-		return 0, fmt.Errorf("offer: %w", err)
+		return 0, fmt.Errorf("%w (in the offer)", err)
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "qrtc offer tag v1\x00%s\x00%s", s.ICEUfrag, s.ICEPwd)
