@@ -106,8 +106,9 @@
 // The checksum is (20741 + sum of 15^(i+1) * value(c_i)) mod 46649 over
 // every character before it (46649 is the largest prime below 36^3, 15 a
 // primitive root). Every single wrong character and every swap of two
-// neighbours changes it; other errors go unnoticed with probability 1 in
-// 46649, and then the payload almost surely fails to decode. When it does not
+// different neighbouring characters before the checksum changes it; other
+// errors go unnoticed with probability 1 in 46649, and then the payload
+// almost surely fails to decode. When it does not
 // match, Decode uses the length digit to say whether characters are missing
 // at the end (ErrTruncated), one is missing or doubled in the middle, or one
 // is mistyped (ErrChecksum); non-alphanumeric characters get
