@@ -4,7 +4,7 @@ import "errors"
 
 // errOutOfBits is returned by bitReader when a field runs past the end of
 // the token's bits; Decode turns it into ErrTruncated or ErrInvalidToken.
-var errOutOfBits = errors.New("sdpcompact: token ends inside a field")
+var errOutOfBits = errors.New("the token ends inside a field")
 
 // bitWriter appends bits, most significant first.
 type bitWriter struct {
@@ -102,4 +102,4 @@ func (r *bitReader) expGolomb(k int) uint64 {
 }
 
 // errInvalidField is returned for a field value a token never holds.
-var errInvalidField = errors.New("sdpcompact: invalid field value")
+var errInvalidField = errors.New("a field has a value no encoder writes")
