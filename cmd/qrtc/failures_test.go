@@ -99,7 +99,7 @@ func TestOfferBadAnswer(t *testing.T) {
 		fragments []string
 	}{
 		{"an offer instead of an answer", otherOffer + "\n", []string{"offer, not an answer"}},
-		{"answer to another offer", otherAnswer + "\n", []string{"another offer"}},
+		{"answer to another offer", otherAnswer + "\n", []string{"different offer"}},
 		{"corrupted answer", corrupt(otherAnswer) + "\n", []string{"bad token"}},
 		{"image without code", blank + "\n", []string{"no QR code"}},
 		{"garbage", "hello there\n", []string{"neither a token nor"}},
@@ -125,16 +125,30 @@ func TestOfferTimesOutWithoutAnswer(t *testing.T) {
 }
 
 // TestICEFailure gives the offerer a genuine answer whose process is gone,
-// so its candidates point to closed ports.
+// so its candidates point to closed ports: once with a --timeout shorter
+// than the connectivity checks, once with peer's own verdict.
 func TestICEFailure(t *testing.T) {
 	t.Parallel()
-	offerer := startQRTC(t, "offer", nil, sessionCmd("offer", "--timeout", "8s")...)
-	answerer := startQRTC(t, "answer", nil, sessionCmd("answer", offerer.token())...)
-	answerTok := answerer.token()
-	answerer.kill()
-	answerer.wait(waitLimit)
-	offerer.write(answerTok + "\n")
-	offerer.wantExit(1, "could not connect", "candidates", "--stun", "--turn")
+	tests := []struct {
+		name      string
+		timeout   string
+		fragments []string
+	}{
+		{"--timeout ends the wait", "8s", []string{"could not connect", "timed out", "candidates", "--stun", "--turn"}},
+		{"connectivity checks fail", "5m", []string{"could not connect", "ICE", "candidates", "--stun", "--turn"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			offerer := startQRTC(t, "offer", nil, sessionCmd("offer", "--timeout", tc.timeout)...)
+			answerer := startQRTC(t, "answer", nil, sessionCmd("answer", offerer.token())...)
+			answerTok := answerer.token()
+			answerer.kill()
+			answerer.wait(waitLimit)
+			offerer.write(answerTok + "\n")
+			offerer.wantExit(1, tc.fragments...)
+		})
+	}
 }
 
 // TestPeerVanishes kills one side mid-chat with SIGKILL: the other must say so

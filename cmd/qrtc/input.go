@@ -202,16 +202,10 @@ func incomplete(err error) bool {
 	return errors.Is(err, sdpcompact.ErrTruncated) || errors.Is(err, sdpcompact.ErrChecksum)
 }
 
-// tokenError turns a decoding error into one line that says what to do.
+// tokenError turns a decoding error into one line; sdpcompact's errors say
+// what went wrong and what to do.
 func tokenError(err error) error {
-	hint := "copy the whole token again, or use a photo of the QR code"
-	switch {
-	case errors.Is(err, sdpcompact.ErrUnsupportedVersion):
-		hint = "the two sides run different versions of qrtc: use the same version on both"
-	case errors.Is(err, sdpcompact.ErrMediaNotSupported):
-		hint = "qrtc carries data channels only, not audio or video"
-	}
-	return withCode(exitBadInput, fmt.Errorf("qrtc: bad token: %w; %s", err, hint))
+	return withCode(exitBadInput, fmt.Errorf("qrtc: bad token: %w", err))
 }
 
 // tokenFromArg resolves a command-line argument or an input line: a token,

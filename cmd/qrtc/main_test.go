@@ -277,6 +277,7 @@ func (p *proc) wantExit(want int, fragments ...string) {
 	if len(errs) != 1 {
 		p.t.Fatalf("%s: %d error lines on stderr, want exactly one: %q", p.name, len(errs), errs)
 	}
+	p.t.Logf("%s: exit code %d: %s", p.name, want, errs[0])
 	for _, f := range fragments {
 		if !strings.Contains(strings.ToLower(errs[0]), strings.ToLower(f)) {
 			p.t.Errorf("%s: error line %q does not mention %q", p.name, errs[0], f)

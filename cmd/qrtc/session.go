@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,7 +58,7 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 		}
 		if err := sdpcompact.CheckAnswer(tok, offer); err != nil {
 			if errors.Is(err, sdpcompact.ErrWrongOffer) {
-				return withCode(exitBadInput, fmt.Errorf("qrtc: this answer belongs to another offer (%w): the other side must answer the offer shown here", err))
+				return withCode(exitBadInput, fmt.Errorf("qrtc: wrong answer: %w", err))
 			}
 			return tokenError(err)
 		}
@@ -353,16 +354,16 @@ func (s *session) connectError(what string, err error) error {
 	if s.ctx.Err() != nil {
 		return errInterrupted
 	}
-	tried := fmt.Sprintf("candidates: this side [%s], the other side [%s]",
-		listOrNone(sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n"))), listOrNone(sdpCandidates(s.remoteSDP)))
 	var ce *peer.ConnectError
 	if errors.As(err, &ce) {
-		// It says which pairs were tried and whether --stun or --turn helps.
-		return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %w (%s)", what, err, tried))
+		// It lists the pairs tried and says whether --stun or --turn helps.
+		return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %w", what, err))
 	}
+	tried := fmt.Sprintf("candidates: this side [%s], the other side [%s]",
+		listOrNone(sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n"))), listOrNone(sdpCandidates(s.remoteSDP)))
 	reason := err.Error()
 	if s.waitCtx.Err() != nil {
-		reason = fmt.Sprintf("%v: no connection within %s (--timeout)", errTimeout, s.f.timeout)
+		reason = fmt.Sprintf("timed out: no connection within %s (--timeout)", s.f.timeout)
 	}
 	return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %s; tried %s; if the computers are not on the same network, add a STUN server (--stun stun:HOST:PORT) so that each side learns its public address, or a TURN relay (--turn turn:HOST:PORT with --turn-user and --turn-pass)", what, reason, tried))
 }
@@ -378,6 +379,7 @@ func listOrNone(list []string) string {
 // sdpCandidates lists the candidates of an SDP (or of candidate lines) as "address:port type".
 func sdpCandidates(sdp string) []string {
 	var out []string
+	seen := map[string]bool{}
 	for _, l := range strings.Split(sdp, "\n") {
 		l = strings.TrimPrefix(strings.TrimSpace(l), "a=")
 		v, ok := strings.CutPrefix(l, "candidate:")
@@ -388,7 +390,11 @@ func sdpCandidates(sdp string) []string {
 		if len(f) < 8 {
 			continue
 		}
-		out = append(out, fmt.Sprintf("%s %s:%s %s", strings.ToLower(f[2]), f[4], f[5], f[7]))
+		c := fmt.Sprintf("%s %s %s", strings.ToLower(f[2]), net.JoinHostPort(f[4], f[5]), f[7])
+		if !seen[c] { // the same address for RTP and RTCP components
+			seen[c] = true
+			out = append(out, c)
+		}
 	}
 	return out
 }
