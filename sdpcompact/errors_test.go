@@ -100,6 +100,7 @@ func TestDecodeTolerates(t *testing.T) {
 		{"double quotes", `"` + tok + `"`},
 		{"angle brackets", "<" + tok + ">"},
 		{"non-breaking space", tok[:30] + "\u00a0" + tok[30:]},
+		{"zero-width space and byte order mark", "\ufeff" + tok[:30] + "\u200b" + tok[30:]},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := sdpcompact.Decode(tc.in)

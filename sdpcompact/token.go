@@ -190,12 +190,14 @@ func Decode(token string) (Description, error) {
 	return Description{Type: t, SDP: s.marshal(t)}, nil
 }
 
-// normalize removes whitespace and surrounding quotes or angle brackets and
+// normalize removes whitespace, invisible characters and surrounding quotes or angle brackets and
 // upper-cases ASCII letters.
 func normalize(token string) string {
 	var b strings.Builder
 	for _, r := range token {
-		if unicode.IsSpace(r) {
+		// Whitespace and invisible format characters (zero-width spaces,
+		// byte order marks) that chat and mail programs insert.
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
 			continue
 		}
 		if r >= 'a' && r <= 'z' {
