@@ -116,10 +116,19 @@ type proc struct {
 // test if it is still running.
 func startQRTC(t *testing.T, name string, out io.Writer, args ...string) *proc {
 	t.Helper()
+	return startProc(t, name, out, nil, nil, args...)
+}
+
+// startProc is startQRTC with, when tty is not nil, a terminal as standard
+// input: the process reads tty and the test types into ttyIn.
+func startProc(t *testing.T, name string, out io.Writer, tty *os.File, ttyIn io.WriteCloser, args ...string) *proc {
+	t.Helper()
 	p := &proc{t: t, name: name, cmd: exec.Command(qrtcBin, args...), stderr: newLineLog(), exited: make(chan struct{})}
 	p.cmd.Env = append(os.Environ(), "NO_COLOR=1")
 	var err error
-	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
+	if tty != nil {
+		p.cmd.Stdin, p.stdin = tty, ttyIn
+	} else if p.stdin, err = p.cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
 	var readers sync.WaitGroup
