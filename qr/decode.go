@@ -23,6 +23,10 @@ const (
 	hybrid binarizer = iota
 	// global uses one threshold from the histogram: blur and low contrast.
 	global
+	// otsu uses one threshold that best separates the two grey-level
+	// classes of the whole picture (Otsu's method): even terminal
+	// screenshots whose ink is a texture.
+	otsu
 )
 
 // attempt is one way of reading a prepared image.
@@ -111,10 +115,18 @@ func decodePlane(full *plane) (string, bool) {
 			return text, true
 		}
 	}
-	// 4. One global threshold: heavy blur, low contrast. Then small,
-	// soft pictures enlarged.
+	// 4. One global threshold: heavy blur, low contrast; then averaged
+	// over windows of about a module, which turns the texture of ASCII
+	// "#" drawings into even grey. Then small, soft pictures enlarged.
 	if text, ok := try(first, attempt{bin: global}); ok {
 		return text, true
+	}
+	for _, k := range []int{5, 7, 10, 14, 20, 28} {
+		if k*8 < side {
+			if text, ok := try(first.boxBlurred(k), attempt{bin: otsu}); ok {
+				return text, true
+			}
+		}
 	}
 	if side <= 700 {
 		up := first.upscaled()
@@ -145,14 +157,16 @@ func try(p *plane, a attempt) (text string, ok bool) {
 	if err != nil {
 		return "", false
 	}
-	var bin gozxing.Binarizer
-	if a.bin == global {
-		bin = gozxing.NewGlobalHistgramBinarizer(src)
-	} else {
-		bin = gozxing.NewHybridBinarizer(src)
+	var m *gozxing.BitMatrix
+	switch a.bin {
+	case otsu:
+		m = p.otsuMatrix()
+	case global:
+		m, err = gozxing.NewGlobalHistgramBinarizer(src).GetBlackMatrix()
+	default:
+		m, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
-	m, err := bin.GetBlackMatrix()
-	if err != nil {
+	if err != nil || m == nil {
 		return "", false
 	}
 	bmp, err := gozxing.NewBinaryBitmap(&fixedBinarizer{src: src, m: m})
@@ -195,6 +209,54 @@ func try(p *plane, a attempt) (text string, ok bool) {
 		}
 	}
 	return "", false
+}
+
+// otsuMatrix thresholds p at the grey level that maximises the variance
+// between the dark and the light pixels.
+func (p *plane) otsuMatrix() *gozxing.BitMatrix {
+	var hist [256]int
+	for _, v := range p.pix {
+		hist[v]++
+	}
+	total := len(p.pix)
+	var sumAll float64
+	for v, n := range hist {
+		sumAll += float64(v * n)
+	}
+	var best float64
+	threshold := 128
+	var wB int
+	var sumB float64
+	for v := 0; v < 256; v++ {
+		wB += hist[v]
+		if wB == 0 {
+			continue
+		}
+		wF := total - wB
+		if wF == 0 {
+			break
+		}
+		sumB += float64(v * hist[v])
+		mB := sumB / float64(wB)
+		mF := (sumAll - sumB) / float64(wF)
+		between := float64(wB) * float64(wF) * (mB - mF) * (mB - mF)
+		if between > best {
+			best, threshold = between, v
+		}
+	}
+	m, err := gozxing.NewBitMatrix(p.w, p.h)
+	if err != nil {
+		return nil
+	}
+	for y := 0; y < p.h; y++ {
+		row := p.pix[y*p.w : (y+1)*p.w]
+		for x, v := range row {
+			if int(v) <= threshold {
+				m.Set(x, y)
+			}
+		}
+	}
+	return m
 }
 
 // fixedBinarizer hands gozxing a black-and-white picture made beforehand,

@@ -159,6 +159,56 @@ func (p *plane) grown(kx, ky int) *plane {
 	return &plane{w: p.w, h: p.h, pix: b}
 }
 
+// boxBlurred returns p averaged over a k-by-k window around each pixel
+// (running sums, so the cost does not depend on k). Averaged over about a
+// module, the strokes of ASCII "#" characters and the gaps between text
+// lines turn into even grey.
+func (p *plane) boxBlurred(k int) *plane {
+	tmp := make([]uint16, len(p.pix))
+	out := &plane{w: p.w, h: p.h, pix: make([]byte, len(p.pix))}
+	r0, r1 := k/2, k-k/2 // window [i-r0, i+r1)
+	// Horizontal sums.
+	for y := 0; y < p.h; y++ {
+		row := p.pix[y*p.w : (y+1)*p.w]
+		var sum, n int
+		for x := 0; x < min(r1, p.w); x++ {
+			sum += int(row[x])
+			n++
+		}
+		for x := 0; x < p.w; x++ {
+			tmp[y*p.w+x] = uint16((sum + n/2) / n)
+			if x+r1 < p.w {
+				sum += int(row[x+r1])
+				n++
+			}
+			if x-r0 >= 0 {
+				sum -= int(row[x-r0])
+				n--
+			}
+		}
+	}
+	// Vertical sums.
+	for x := 0; x < p.w; x++ {
+		var sum, n int
+		for y := 0; y < min(r1, p.h); y++ {
+			sum += int(tmp[y*p.w+x])
+			n++
+		}
+		for y := 0; y < p.h; y++ {
+			out.pix[y*p.w+x] = byte((sum + n/2) / n)
+			if y+r1 < p.h {
+				sum += int(tmp[(y+r1)*p.w+x])
+				n++
+			}
+			if y-r0 >= 0 {
+				sum -= int(tmp[(y-r0)*p.w+x])
+				n--
+			}
+		}
+	}
+	return out
+}
+
 // runFilter writes to dst the minimum (or maximum) of src over a window of
 // k+1 samples along lines of length n (step apart) starting at offsets
 // lineStep apart, m lines in all. dir +1 takes the window ahead of each
