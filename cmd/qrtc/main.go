@@ -1,7 +1,3 @@
-// Command qrtc connects two computers with WebRTC using QR codes or pasted
-// tokens instead of a signaling server.
-//
-// Run "qrtc --help" for the commands, and "qrtc CMD --help" for each.
 package main
 
 import (

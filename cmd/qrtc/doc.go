@@ -1,0 +1,40 @@
+// Command qrtc connects two computers with WebRTC without a signaling
+// server: each side's complete session description is packed into a short
+// token, shown as a QR code and as a line of text, and the other side scans
+// the code (a photo of the screen will do) or pastes the token. One offer, one
+// answer, then a data channel carries a line-based chat.
+//
+// # Usage
+//
+//	alice$ qrtc offer                 # shows the offer, then reads the answer
+//	bob$   qrtc answer offer.jpg      # or: qrtc answer QRTC1...
+//	alice> (pastes Bob's answer token, or types the path of a photo of it)
+//
+// Both sides then print "connected" and the same verification phrase on
+// stderr; every line of standard input is sent as one message, every message
+// received is printed on stdout, and the end of input ends the session after
+// everything sent has been delivered. The helpers encode, decode, scan and qr
+// convert between SDP, tokens, QR images and JSON; "qrtc CMD --help" explains
+// each command with an example.
+//
+// # Streams
+//
+// Standard output carries data only: first the own token as one line, then
+// the messages received, one per line (or the output of a helper). Standard
+// error carries everything meant for people: the QR code, prompts, status,
+// the verification phrase and errors, each error as one line starting with
+// "qrtc:". The QR code is drawn with half blocks and explicit colours when
+// stderr is a terminal and NO_COLOR is unset, without colours otherwise.
+//
+// # Exit codes
+//
+//	0    the session ended normally (either side's input ended), or a helper did its job
+//	1    could not connect, timed out (--timeout), or the other side vanished
+//	2    bad usage or bad input: a broken token, an image without a QR code,
+//	     an offer where an answer belongs, an answer to another offer
+//	130  interrupted by Ctrl-C (SIGINT) or SIGTERM; a connected session is
+//	     closed so that the other side sees it leave
+//
+// At a terminal a bad answer is explained and asked for again; from a pipe it
+// ends qrtc with exit code 2.
+package main
