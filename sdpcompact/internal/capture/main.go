@@ -126,6 +126,10 @@ func newPeer(o options) (*webrtc.PeerConnection, func(), error) {
 	s.SetIncludeLoopbackCandidate(true)
 	s.SetInterfaceFilter(func(name string) bool { return name == "lo" })
 	s.SetNetworkTypes(o.networks)
+	// No multicast on the real network: no mDNS queries or names, and no
+	// connectivity checks to the made-up addresses of remote candidates.
+	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	s.SetRemoteIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 	s.SetLite(o.lite)
 	s.SetSTUNGatherTimeout(2 * time.Second)
 	closers := []func(){}

@@ -26,6 +26,10 @@ func newPeer(t *testing.T, o peerOptions) *webrtc.PeerConnection {
 	s.SetIncludeLoopbackCandidate(true)
 	s.SetInterfaceFilter(func(name string) bool { return name == "lo" })
 	s.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	// No multicast on the real network: no mDNS queries or names, and no
+	// connectivity checks to the made-up addresses of remote candidates.
+	s.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	s.SetRemoteIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 	if o.qrtcCredentials {
 		ufrag, pwd, err := sdpcompact.NewICECredentials()
 		if err != nil {
