@@ -31,10 +31,8 @@ func NewICECredentials() (ufrag, pwd string, err error) {
 
 // credentialsFromSeed derives the ufrag and password of a 16-byte seed.
 func credentialsFromSeed(seed []byte) (ufrag, pwd string) {
-	h := sha256.New()
-	h.Write([]byte("qrtc ufrag v1"))
-	h.Write(seed)
-	return base64.RawStdEncoding.EncodeToString(h.Sum(nil)[:3]), base64.RawStdEncoding.EncodeToString(seed)
+	h := sha256.Sum256(append([]byte("qrtc ufrag v1"), seed...))
+	return base64.RawStdEncoding.EncodeToString(h[:3]), base64.RawStdEncoding.EncodeToString(seed)
 }
 
 // credentialSeed returns the seed of credentials made by NewICECredentials,

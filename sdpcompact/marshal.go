@@ -12,7 +12,7 @@ import (
 func (s *Session) marshal(t Type) string {
 	var b strings.Builder
 	line := func(format string, args ...any) {
-		fmt.Fprintf(&b, format, args...)
+		b.WriteString(fmt.Sprintf(format, args...))
 		b.WriteString("\r\n")
 	}
 	// The session id only needs to be a number that stays the same for

@@ -84,12 +84,11 @@ func offerTag(offer Description) (uint16, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%w (in the offer)", err)
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "qrtc offer tag v1\x00%s\x00%s", s.ICEUfrag, s.ICEPwd)
+	msg := fmt.Sprintf("qrtc offer tag v1\x00%s\x00%s", s.ICEUfrag, s.ICEPwd)
 	for _, f := range s.Fingerprints {
-		fmt.Fprintf(h, "\x00%s\x00%x", f.Algorithm, f.Value)
+		msg += fmt.Sprintf("\x00%s\x00%x", f.Algorithm, f.Value)
 	}
-	sum := h.Sum(nil)
+	sum := sha256.Sum256([]byte(msg))
 	return uint16(sum[0])<<8 | uint16(sum[1]), nil
 }
 
