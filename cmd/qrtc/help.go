@@ -90,11 +90,12 @@ Usage: qrtc encode [flags] [FILE]
 
 Turns a session description into a qrtc token, printed on stdout. FILE (or
 standard input without FILE) holds raw SDP or the JSON form that browsers use,
-{"type":"offer","sdp":"v=0..."}.
+{"type":"offer","sdp":"v=0..."}. With --offer, an answer's token carries a
+tag of the offer it answers, so that "qrtc offer" can tell a stale answer.
 
 Example:
   qrtc encode offer.json
-  echo "$SDP" | qrtc encode --type answer
+  echo "$SDP" | qrtc encode --type answer --offer QRTC1...
 `
 
 const decodeHelp = `

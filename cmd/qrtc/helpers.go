@@ -47,6 +47,7 @@ func readInput(st *stdio, pos []string, cmd string) (string, error) {
 func runEncode(_ context.Context, st *stdio, args []string) error {
 	fs := newFlagSet("encode")
 	typ := fs.String("type", "", "treat raw SDP as an `offer` or an answer (JSON input carries its own type)")
+	offerArg := fs.String("offer", "", "for an answer: the offer `TOKEN` (or image or file holding it) it answers, so that qrtc offer can check that it belongs")
 	pos, err := parseFlags(st, fs, encodeHelp, args)
 	if err != nil {
 		return err
@@ -68,8 +69,17 @@ func runEncode(_ context.Context, st *stdio, args []string) error {
 	default:
 		return usageErrorf("qrtc encode: --type %q is neither offer nor answer", *typ)
 	}
-	token, err := sdpcompact.Encode(d)
-	if err != nil {
+	var token string
+	if *offerArg != "" {
+		_, offer, err := tokenFromArg(*offerArg)
+		if err != nil {
+			return fmt.Errorf("qrtc encode: --offer: %w", err)
+		}
+		token, err = sdpcompact.EncodeAnswer(d, offer)
+		if err != nil {
+			return withCode(exitBadInput, fmt.Errorf("qrtc encode: --offer needs an answer to encode and an offer token: %w", err))
+		}
+	} else if token, err = sdpcompact.Encode(d); err != nil {
 		return withCode(exitBadInput, fmt.Errorf("qrtc encode: cannot encode this description: %w", err))
 	}
 	_, err = fmt.Fprintln(st.out, token)

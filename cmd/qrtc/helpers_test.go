@@ -118,6 +118,8 @@ func TestHelpers(t *testing.T) {
 		{name: "encode JSON offer", args: []string{"encode", "testdata/offer.json"}, golden: "offer.token"},
 		{name: "encode JSON answer from stdin", args: []string{"encode"}, stdin: readFixture(t, "answer.json"), golden: "answer.token"},
 		{name: "encode raw SDP with --type", args: []string{"encode", "--type", "offer"}, stdin: raw.SDP, want: offerTok + "\n"},
+		{name: "encode answer with a bad --offer", args: []string{"encode", "--offer", corrupt(offerTok), "testdata/answer.json"}, code: 2, stderr: "--offer"},
+		{name: "encode offer with --offer", args: []string{"encode", "--offer", offerTok, "testdata/offer.json"}, code: 2, stderr: "--offer"},
 		{name: "encode garbage", args: []string{"encode"}, stdin: "hello\n", code: 2, stderr: "cannot read the description"},
 		{name: "encode bad --type", args: []string{"encode", "--type", "pranswer", "testdata/offer.json"}, code: 2, stderr: "pranswer"},
 		{name: "decode token", args: []string{"decode", offerTok}, golden: "offer.decoded.json"},
@@ -165,6 +167,31 @@ func TestHelpers(t *testing.T) {
 				t.Errorf("qrtc %q: stdout\n%q\nwant\n%q", tc.args, out, tc.want)
 			}
 		})
+	}
+}
+
+// TestEncodeTaggedAnswer encodes an answer with --offer: the token must pass
+// sdpcompact.CheckAnswer for that offer and decode to the same answer.
+func TestEncodeTaggedAnswer(t *testing.T) {
+	offerTok := fixtureToken(t, "offer")
+	out, errOut, code := runInProcess(t, "", "encode", "--offer", offerTok, "testdata/answer.json")
+	if code != 0 {
+		t.Fatalf("qrtc encode --offer: exit code %d: %s", code, errOut)
+	}
+	tok := strings.TrimSpace(out)
+	offer, err := sdpcompact.Decode(offerTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sdpcompact.CheckAnswer(tok, offer); err != nil {
+		t.Errorf("sdpcompact.CheckAnswer(qrtc encode --offer ...): %v", err)
+	}
+	if tok == fixtureToken(t, "answer") {
+		t.Errorf("qrtc encode --offer made the same token as without --offer: no tag")
+	}
+	decoded, errOut, code := runInProcess(t, "", "decode", tok)
+	if want := readFixture(t, "answer.decoded.json"); code != 0 || decoded != want {
+		t.Errorf("qrtc decode of the tagged answer: exit %d, %q %s; want %q", code, decoded, errOut, want)
 	}
 }
 
