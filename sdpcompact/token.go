@@ -8,7 +8,7 @@ import (
 	"unicode"
 )
 
-// Token layout constants; doc.go explains them.
+// Token layout constants; the package documentation explains them.
 const (
 	// Prefix starts every token: a person sees what it is, a program
 	// recognises it (LooksLikeToken).
