@@ -276,7 +276,13 @@ func (p *proc) errorLines() []string {
 // on stderr containing each of the fragments.
 func (p *proc) wantExit(want int, fragments ...string) {
 	p.t.Helper()
-	if got := p.wait(waitLimit); got != want {
+	p.wantExitWithin(waitLimit, want, fragments...)
+}
+
+// wantExitWithin is wantExit with its own bound on the wait.
+func (p *proc) wantExitWithin(limit time.Duration, want int, fragments ...string) {
+	p.t.Helper()
+	if got := p.wait(limit); got != want {
 		p.t.Fatalf("%s: exit code %d, want %d; stderr:\n%s", p.name, got, want, strings.Join(p.stderr.all(), "\n"))
 	}
 	if want == 0 {
