@@ -164,8 +164,13 @@ func TestSessionTransfer(t *testing.T) {
 		}
 		writeErr <- offerer.stdin.Close()
 	}()
-	if err := <-writeErr; err != nil {
-		t.Fatalf("writing the lines to the offerer: %v", err)
+	select {
+	case err := <-writeErr:
+		if err != nil {
+			t.Fatalf("writing the lines to the offerer: %v", err)
+		}
+	case <-time.After(5 * time.Minute):
+		t.Fatalf("the offerer has not read its input after 5 minutes")
 	}
 	// 50 MB on a loaded 2-core machine under the race detector can take a
 	// while: the bound only keeps a broken qrtc from hanging the test.
