@@ -76,12 +76,11 @@ func (l *Lab) Namespace(ctx context.Context, role string) (*Namespace, error) {
 	if err := os.WriteFile(filepath.Join(etc, "resolv.conf"), []byte("nameserver 127.0.0.1\n"), 0o644); err != nil {
 		return nil, fmt.Errorf("netns: write resolv.conf for %q: %w", n.Name, err)
 	}
-	for _, args := range [][]string{
-		{"ip", "-n", n.Name, "link", "set", "lo", "up"},
-		{"ip", "netns", "exec", n.Name, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"},
-		{"ip", "netns", "exec", n.Name, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1"},
-	} {
-		if err := run(ctx, args...); err != nil {
+	if err := run(ctx, "ip", "-n", n.Name, "link", "set", "lo", "up"); err != nil {
+		return nil, err
+	}
+	for _, key := range []string{"net.ipv6.conf.all.disable_ipv6", "net.ipv6.conf.default.disable_ipv6"} {
+		if err := n.Sysctl(ctx, key, "1"); err != nil {
 			return nil, err
 		}
 	}
