@@ -3,7 +3,9 @@ package relay
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -91,8 +93,13 @@ func (a *allocation) WriteTo(p []byte, to net.Addr) (int, error) {
 		a.droppedTo.Add(uint64(len(p)))
 		return len(p), nil
 	}
+	// Count before the datagram leaves: the peer may answer, and the test
+	// or operator look at Stats, before this goroutine runs again.
+	a.toPeers.Add(uint64(len(p)))
 	n, err := a.PacketConn.WriteTo(p, to)
-	a.toPeers.Add(uint64(max(n, 0)))
+	if n < len(p) {
+		a.toPeers.Add(^uint64(len(p) - max(n, 0) - 1)) // subtract what did not go out
+	}
 	return n, err
 }
 
@@ -111,15 +118,13 @@ func (a *allocation) clientAddr() net.Addr {
 	return addr
 }
 
-// generator is the pion/turn RelayAddressGenerator: it asks an inner pion
-// generator for the relayed socket, after the allocation quota, and wraps it.
-type generator struct {
-	srv   *Server
-	inner turn.RelayAddressGenerator
-}
+// generator is the pion/turn RelayAddressGenerator: it opens the relayed
+// socket of each new allocation through Config.ListenPacket, on the listen
+// address's IP and a port in Config's range, and wraps it.
+type generator struct{ srv *Server }
 
-// Validate checks the inner generator.
-func (g *generator) Validate() error { return g.inner.Validate() }
+// Validate reports nothing: Config.check has validated the settings.
+func (g *generator) Validate() error { return nil }
 
 // AllocatePacketConn opens the relayed UDP socket of a new allocation.
 func (g *generator) AllocatePacketConn(conf turn.AllocateListenerConfig) (net.PacketConn, net.Addr, error) {
@@ -127,11 +132,12 @@ func (g *generator) AllocatePacketConn(conf turn.AllocateListenerConfig) (net.Pa
 		g.srv.logf("relay: refused allocation for %q: it asked for %s, and only IPv4 relayed addresses are supported", conf.UserID, conf.Network)
 		return nil, nil, errIPv6Relay
 	}
-	conn, relayAddr, err := g.inner.AllocatePacketConn(conf)
+	conn, port, err := g.listen(conf.Network, conf.RequestedPort)
 	if err != nil {
 		g.srv.logf("relay: refused allocation for %q: no relay port: %v", conf.UserID, err)
 		return nil, nil, err
 	}
+	relayAddr := &net.UDPAddr{IP: g.srv.cfg.publicIP, Port: port}
 	a := &allocation{
 		PacketConn: conn,
 		srv:        g.srv,
@@ -148,6 +154,45 @@ func (g *generator) AllocatePacketConn(conf turn.AllocateListenerConfig) (net.Pa
 	return a, relayAddr, nil
 }
 
+// listen opens a relayed socket on the requested port (EVEN-PORT and
+// RESERVATION-TOKEN, RFC 8656 sections 7.2 and 14.6), else on a random
+// port of Config's range, else on any free port, and returns its port.
+func (g *generator) listen(network string, requested int) (net.PacketConn, int, error) {
+	cfg := g.srv.cfg
+	host := ""
+	if cfg.listen.IP != nil {
+		host = cfg.listen.IP.String()
+	}
+	open := func(port int) (net.PacketConn, int, error) {
+		conn, err := cfg.ListenPacket(network, net.JoinHostPort(host, strconv.Itoa(port)))
+		if err != nil {
+			return nil, 0, err
+		}
+		addr, ok := conn.LocalAddr().(*net.UDPAddr)
+		if !ok {
+			_ = conn.Close() // Unusable; the type error is what matters.
+			return nil, 0, fmt.Errorf("%w: Config.ListenPacket returned a %T address", errRefused, conn.LocalAddr())
+		}
+		return conn, addr.Port, nil
+	}
+	switch {
+	case requested != 0:
+		return open(requested)
+	case cfg.RelayPortMin == 0:
+		return open(0)
+	}
+	span := cfg.RelayPortMax - cfg.RelayPortMin + 1
+	var err error
+	for try := 0; try < min(span, maxPortTries); try++ {
+		var conn net.PacketConn
+		var port int
+		if conn, port, err = open(cfg.RelayPortMin + rand.IntN(span)); err == nil {
+			return conn, port, nil
+		}
+	}
+	return nil, 0, fmt.Errorf("%w: no free port among %d tries in %d-%d: %v", errRefused, min(span, maxPortTries), cfg.RelayPortMin, cfg.RelayPortMax, err)
+}
+
 // AllocateListener refuses TCP relayed addresses.
 func (g *generator) AllocateListener(turn.AllocateListenerConfig) (net.Listener, net.Addr, error) {
 	return nil, nil, errTCPRelay
@@ -158,27 +203,8 @@ func (g *generator) AllocateConn(turn.AllocateConnConfig) (net.Conn, error) {
 	return nil, errTCPRelay
 }
 
-// newGenerator picks pion's static or port-range generator for cfg.
-func newGenerator(srv *Server) *generator {
-	listenHost := "0.0.0.0"
-	if ip := srv.cfg.listen.IP; ip != nil {
-		listenHost = ip.String()
-	}
-	var inner turn.RelayAddressGenerator = &turn.RelayAddressGeneratorStatic{
-		RelayAddress: srv.cfg.publicIP,
-		Address:      listenHost,
-	}
-	if srv.cfg.RelayPortMin != 0 {
-		inner = &turn.RelayAddressGeneratorPortRange{
-			RelayAddress: srv.cfg.publicIP,
-			Address:      listenHost,
-			MinPort:      uint16(srv.cfg.RelayPortMin),
-			MaxPort:      uint16(srv.cfg.RelayPortMax),
-			MaxRetries:   max(10, min(100, srv.cfg.RelayPortMax-srv.cfg.RelayPortMin+1)),
-		}
-	}
-	return &generator{srv: srv, inner: inner}
-}
+// maxPortTries bounds the random ports tried in Config's relay port range.
+const maxPortTries = 64
 
 // describe is the log text of an allocation's identity.
 func (a *allocation) describe() string {

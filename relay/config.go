@@ -76,6 +76,15 @@ type Config struct {
 	// and broadcast peer addresses are always refused.
 	AllowLoopbackPeers bool
 
+	// ListenPacket opens every UDP socket of the server: the listening one
+	// and each allocation's relayed one. Nil means net.ListenPacket. Tests
+	// use it to run the server inside a network namespace.
+	ListenPacket func(network, address string) (net.PacketConn, error)
+
+	// Listen opens the TCP listening socket (Config.TCP). Nil means
+	// net.Listen.
+	Listen func(network, address string) (net.Listener, error)
+
 	// Logf receives one line per event worth an operator's attention:
 	// allocations created and ended (with the user, the client address and
 	// the bytes relayed), refused credentials and quotas, and pion/turn's own
@@ -86,7 +95,7 @@ type Config struct {
 // settings is a Config checked and completed with defaults.
 type settings struct {
 	Config
-	listen   *net.UDPAddr // IPv4 listen address; IP nil or unspecified for all interfaces
+	listen   *net.UDPAddr // IPv4 listen address; IP nil for all interfaces
 	publicIP net.IP       // 4-byte form
 }
 
@@ -112,7 +121,9 @@ func (cfg Config) check() (settings, error) {
 		if ip == nil || ip.To4() == nil {
 			return settings{}, fmt.Errorf("%w %q: give an IPv4 address (host names and IPv6 are not supported)", ErrListenAddr, cfg.ListenAddr)
 		}
-		listen.IP = ip.To4()
+		if !ip.IsUnspecified() {
+			listen.IP = ip.To4()
+		}
 	}
 
 	var public net.IP
@@ -122,7 +133,7 @@ func (cfg Config) check() (settings, error) {
 		if public == nil || public.IsUnspecified() {
 			return settings{}, fmt.Errorf("%w: %q is not an IPv4 address; give the address other machines reach this one at", ErrPublicIP, cfg.PublicIP)
 		}
-	case listen.IP != nil && !listen.IP.IsUnspecified():
+	case listen.IP != nil:
 		public = listen.IP
 	default:
 		return settings{}, fmt.Errorf("%w: listening on %q (every interface) needs PublicIP, the address other machines reach this one at", ErrPublicIP, cfg.ListenAddr)
@@ -146,6 +157,12 @@ func (cfg Config) check() (settings, error) {
 	case cfg.RelayPortMin == 0 && cfg.RelayPortMax == 0:
 	case cfg.RelayPortMin < 1 || cfg.RelayPortMax > 65535 || cfg.RelayPortMin > cfg.RelayPortMax:
 		return settings{}, fmt.Errorf("%w \"%d-%d\": set 1 <= min <= max <= 65535, or both to 0 for any port", ErrPortRange, cfg.RelayPortMin, cfg.RelayPortMax)
+	}
+	if cfg.ListenPacket == nil {
+		cfg.ListenPacket = net.ListenPacket
+	}
+	if cfg.Listen == nil {
+		cfg.Listen = net.Listen
 	}
 	return settings{Config: cfg, listen: listen, publicIP: public}, nil
 }

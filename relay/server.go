@@ -17,6 +17,7 @@ import (
 type Server struct {
 	cfg  settings
 	udp  net.PacketConn
+	port int       // of udp, and of tcp
 	tcp  *listener // nil without Config.TCP
 	turn *turn.Server
 
@@ -25,6 +26,7 @@ type Server struct {
 	live     map[*allocation]struct{}
 	byRelay  map[string]*allocation
 	users    map[string]*UserStats // allocations that ended, and Allocations/Total of live ones
+	ending   sync.WaitGroup        // one per live allocation, done once ended has logged it
 	tcpConns map[net.Conn]struct{}
 
 	logMu     sync.Mutex
@@ -49,12 +51,21 @@ func New(cfg Config) (*Server, error) {
 		tcpConns: make(map[net.Conn]struct{}),
 	}
 
-	udp, err := net.ListenUDP("udp4", checked.listen)
+	host := ""
+	if checked.listen.IP != nil {
+		host = checked.listen.IP.String()
+	}
+	udp, err := checked.ListenPacket("udp4", net.JoinHostPort(host, strconv.Itoa(checked.listen.Port)))
 	if err != nil {
 		return nil, fmt.Errorf("%w on UDP %q: %v", ErrListen, checked.ListenAddr, err)
 	}
-	s.udp = udp
-	gen := newGenerator(s)
+	udpAddr, ok := udp.LocalAddr().(*net.UDPAddr)
+	if !ok {
+		_ = udp.Close() // Unusable; the type error is what matters.
+		return nil, fmt.Errorf("%w on UDP %q: Config.ListenPacket returned a %T address", ErrListen, checked.ListenAddr, udp.LocalAddr())
+	}
+	s.udp, s.port = udp, udpAddr.Port
+	gen := &generator{srv: s}
 	turnCfg := turn.ServerConfig{
 		PacketConnConfigs: []turn.PacketConnConfig{{PacketConn: udp, RelayAddressGenerator: gen, PermissionHandler: s.permit}},
 		LoggerFactory:     loggerFactory{s},
@@ -67,11 +78,10 @@ func New(cfg Config) (*Server, error) {
 		},
 	}
 	if checked.TCP {
-		port := udp.LocalAddr().(*net.UDPAddr).Port
-		ln, err := net.ListenTCP("tcp4", &net.TCPAddr{IP: checked.listen.IP, Port: port})
+		ln, err := checked.Listen("tcp4", net.JoinHostPort(host, strconv.Itoa(s.port)))
 		if err != nil {
 			_ = udp.Close() // The listen failure is the error to report.
-			return nil, fmt.Errorf("%w on TCP port %d: %v", ErrListen, port, err)
+			return nil, fmt.Errorf("%w on TCP port %d: %v", ErrListen, s.port, err)
 		}
 		s.tcp = &listener{Listener: ln, srv: s}
 		turnCfg.ListenerConfigs = []turn.ListenerConfig{{Listener: s.tcp, RelayAddressGenerator: gen, PermissionHandler: s.permit}}
@@ -130,7 +140,7 @@ func (s *Server) TCPAddr() net.Addr {
 // has credentials to check, the TURN URL over UDP and, with Config.TCP, over
 // TCP.
 func (s *Server) URLs() []string {
-	hostPort := net.JoinHostPort(s.cfg.publicIP.String(), strconv.Itoa(s.udp.LocalAddr().(*net.UDPAddr).Port))
+	hostPort := net.JoinHostPort(s.cfg.publicIP.String(), strconv.Itoa(s.port))
 	urls := []string{"stun:" + hostPort}
 	if len(s.cfg.Users) > 0 || s.cfg.Secret != "" {
 		urls = append(urls, "turn:"+hostPort+"?transport=udp")
@@ -218,6 +228,9 @@ func (s *Server) Close() error {
 				errs = append(errs, err)
 			}
 		}
+		// pion/turn may be ending allocations that left s.live before the
+		// snapshot: wait until they are logged.
+		s.ending.Wait()
 		s.logf("relay: stopped")
 		s.logMu.Lock()
 		s.logClosed = true
@@ -286,6 +299,7 @@ func (s *Server) register(a *allocation) error {
 	st.Allocations++
 	st.TotalAllocations++
 	s.live[a] = struct{}{}
+	s.ending.Add(1)
 	s.byRelay[a.relay.String()] = a
 	return nil
 }
@@ -296,7 +310,8 @@ func (s *Server) ended(a *allocation) {
 	to, from := a.toPeers.Load(), a.fromPeers.Load()
 	droppedTo, droppedFrom := a.droppedTo.Load(), a.droppedFrom.Load()
 	s.mu.Lock()
-	if _, ok := s.live[a]; ok {
+	_, live := s.live[a]
+	if live {
 		delete(s.live, a)
 		if s.byRelay[a.relay.String()] == a {
 			delete(s.byRelay, a.relay.String())
@@ -311,6 +326,9 @@ func (s *Server) ended(a *allocation) {
 	s.mu.Unlock()
 	s.logf("relay: allocation ended: %s after %s: relayed %d bytes to peers and %d bytes from peers; dropped %d and %d over the bandwidth cap",
 		a.describe(), time.Since(a.created).Round(time.Millisecond), to, from, droppedTo, droppedFrom)
+	if live {
+		s.ending.Done()
+	}
 }
 
 // onAllocationCreated learns the client address of a new allocation and
