@@ -1,0 +1,25 @@
+package sdpcompact_test
+
+import (
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// sdpcompact is pure: the standard library and nothing of qrtc's other
+// packages or pion/webrtc (STYLE.md rule 2).
+func TestImports(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("go tool not in PATH")
+	}
+	out, err := exec.Command(goTool, "list", "-deps", "github.com/qrtc/qrtc/sdpcompact").Output()
+	if err != nil {
+		t.Fatalf("go list -deps = %v", err)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.Contains(dep, ".") && dep != "github.com/qrtc/qrtc/sdpcompact" {
+			t.Errorf("sdpcompact depends on %s; it may use the standard library only", dep)
+		}
+	}
+}
