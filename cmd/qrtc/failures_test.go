@@ -124,6 +124,15 @@ func TestOfferTimesOutWithoutAnswer(t *testing.T) {
 	p.wantExit(1, "timed out", "--timeout")
 }
 
+// TestAnswerTimesOut answers an offer whose maker never gets the answer.
+func TestAnswerTimesOut(t *testing.T) {
+	t.Parallel()
+	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+	answerer := startQRTC(t, "answer", nil, sessionCmd("answer", "--timeout", "3s", offerer.token())...)
+	answerer.token()
+	answerer.wantExit(1, "could not connect", "--timeout", "--stun", "--turn")
+}
+
 // TestICEFailure gives the offerer a genuine answer whose process is gone,
 // so its candidates point to closed ports: once with a --timeout shorter
 // than the connectivity checks, once with peer's own verdict.
