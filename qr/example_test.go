@@ -1,0 +1,52 @@
+package qr_test
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/qrtc/qrtc/qr"
+)
+
+// Render a token as a PNG and read it back.
+func Example() {
+	png, err := qr.PNG("QRTC1:HELLO-PEER", qr.PNGOptions{ModuleSize: 4})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	text, err := qr.DecodeBytes(png)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(text)
+	// Output: QRTC1:HELLO-PEER
+}
+
+// A version-5 code, drawn with half blocks, fits in 45 columns by 23 rows.
+func ExampleWriteTerminal() {
+	text := strings.Repeat("QRTC", 30) // 120 alphanumeric characters
+	v, _ := qr.Version(text, qr.LevelM)
+	var b bytes.Buffer
+	if err := qr.WriteTerminal(&b, text, qr.TerminalOptions{Color: true}); err != nil {
+		fmt.Println(err)
+		return
+	}
+	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
+	plain := strings.NewReplacer("\x1b[38;5;16m", "", "\x1b[38;5;231m", "", "\x1b[48;5;16m", "",
+		"\x1b[48;5;231m", "", "\x1b[0m", "").Replace(lines[0])
+	fmt.Printf("version %d: %d columns by %d rows\n", v, len([]rune(plain)), len(lines))
+	// Output: version 5: 45 columns by 23 rows
+}
+
+func ExampleVersion() {
+	for _, text := range []string{"HELLO", strings.Repeat("A", 122), strings.Repeat("a", 122)} {
+		v, err := qr.Version(text, qr.LevelDefault)
+		fmt.Println(len(text), v, err)
+	}
+	// Output:
+	// 5 1 <nil>
+	// 122 5 <nil>
+	// 122 7 <nil>
+}
