@@ -123,7 +123,7 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 		}
 		offer = d
 	}
-	s.remoteSDP = offer.SDP
+	s.remoteSDP, s.answering = offer.SDP, true
 	sdp, err := s.p.Answer(s.waitCtx, offer.SDP)
 	if err != nil {
 		if s.waitCtx.Err() != nil {
@@ -151,6 +151,7 @@ type session struct {
 	waitCtx   context.Context // also ends after --timeout: bounds everything before "connected"
 	cancel    context.CancelFunc
 	remoteSDP string
+	answering bool // this side answers: the other side must still apply the answer
 }
 
 // newSession makes the peer and starts reading standard input.
@@ -364,6 +365,9 @@ func (s *session) connectError(what string, err error) error {
 	reason := err.Error()
 	if s.waitCtx.Err() != nil {
 		reason = fmt.Sprintf("timed out: no connection within %s (--timeout)", s.f.timeout)
+		if s.answering {
+			reason += "; check that the other side gave this answer to its qrtc offer"
+		}
 	}
 	return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %s; tried %s; if the computers are not on the same network, add a STUN server (--stun stun:HOST:PORT) so that each side learns its public address, or a TURN relay (--turn turn:HOST:PORT with --turn-user and --turn-pass)", what, reason, tried))
 }
