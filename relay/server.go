@@ -166,7 +166,8 @@ type UserStats struct {
 	// clients to peers.
 	BytesToPeers uint64
 	// BytesFromPeers counts the UDP payload bytes that peers sent to the
-	// user's relayed addresses and the server accepted for relaying.
+	// user's relayed addresses, including datagrams from peers without a
+	// permission, which pion/turn then drops (RFC 8656 section 9).
 	BytesFromPeers uint64
 	// DroppedToPeers and DroppedFromPeers count the payload bytes dropped
 	// because an allocation was over Config.BandwidthPerAllocation.
