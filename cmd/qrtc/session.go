@@ -267,16 +267,25 @@ func (s *session) chat() error {
 				continue
 			}
 			if err := s.p.Send(s.ctx, l.text); err != nil {
-				if errors.Is(err, peer.ErrMessageTooLarge) {
+				switch {
+				case errors.Is(err, peer.ErrMessageTooLarge):
 					s.st.say("qrtc: skipped a line of %d bytes: %v", len(l.text), err)
 					continue
+				case s.ctx.Err() != nil:
+					s.goodbye()
+					return errInterrupted
 				}
+				// The chat ended while sending: the receiving side knows
+				// whether the other side left or vanished, once it has
+				// printed what arrived before.
+				timer := time.NewTimer(shutdownTimeout)
+				defer timer.Stop()
 				select {
 				case rerr := <-recvDone:
 					return s.received(rerr)
-				default:
+				case <-timer.C:
+					return s.sessionError(err)
 				}
-				return s.sessionError(err)
 			}
 		case <-s.ctx.Done():
 			s.goodbye()

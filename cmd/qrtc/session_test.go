@@ -206,3 +206,35 @@ func (c *countingHash) sum() (string, int64) {
 	defer c.mu.Unlock()
 	return hex.EncodeToString(c.h.Sum(nil)), c.n
 }
+
+// TestOtherSideLeavesWhileSending ends the answerer's input while the
+// offerer is busy sending: the offerer must see the other side leave and
+// exit 0, not report a failure.
+func TestOtherSideLeavesWhileSending(t *testing.T) {
+	t.Parallel()
+	answerFile := filepath.Join(t.TempDir(), "answer.txt")
+	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+	answerer := startQRTC(t, "answer", io.Discard, sessionCmd("answer", "--token-out", answerFile, offerer.token())...)
+	answerer.waitStderr(regexp.MustCompile(`This is your answer`))
+	data, err := os.ReadFile(answerFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offerer.write(string(data))
+	offerer.phrase()
+	answerer.phrase()
+
+	go func() {
+		// Ends when the offerer has exited and its stdin pipe breaks.
+		line := []byte(strings.Repeat("a steady stream of chat ", 40) + "\n")
+		for {
+			if _, err := offerer.stdin.Write(line); err != nil {
+				return
+			}
+		}
+	}()
+	answerer.closeStdin()
+	answerer.wantExit(0)
+	offerer.waitStderr(regexp.MustCompile(`other side left`))
+	offerer.wantExit(0)
+}
