@@ -197,9 +197,11 @@ func (tr *tokenReader) readOne(ctx context.Context) (string, sdpcompact.Descript
 	return text, d, nil
 }
 
-// incomplete reports whether a decode error may go away with more text.
+// incomplete reports whether a decode error may go away with more text. A
+// checksum mismatch does not: tokens carry their length, so a token cut
+// short is ErrTruncated and a mismatch means a misread character.
 func incomplete(err error) bool {
-	return errors.Is(err, sdpcompact.ErrTruncated) || errors.Is(err, sdpcompact.ErrChecksum)
+	return errors.Is(err, sdpcompact.ErrTruncated)
 }
 
 // tokenError turns a decoding error into one line; sdpcompact's errors say

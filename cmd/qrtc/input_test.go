@@ -55,6 +55,8 @@ func TestTokenReader(t *testing.T) {
 		{name: "garbage", input: "hello\n", wantErr: errNotTokenOrImage, wantCode: 2},
 		{name: "truncated then blank", input: answer[:len(answer)/2] + "\n\n", wantErr: sdpcompact.ErrTruncated, wantCode: 2},
 		{name: "truncated then text", input: answer[:len(answer)/2] + "\nhello, world!\n", wantCode: 2},
+		{name: "corrupted, then a chat line", input: corrupt(answer) + "\nhello\n", wantErr: sdpcompact.ErrChecksum, wantCode: 2},
+		{name: "interactive: corrupted token asked again", input: corrupt(answer) + "\n" + answer + "\nhello\n", interactive: true, wantNext: "hello", wantRetries: 1},
 		{name: "truncated at the end", input: answer[:len(answer)/2], wantCode: 2},
 		{name: "empty input", input: "", wantErr: errNoInput, wantCode: 2},
 		{name: "line too long", input: strings.Repeat("Q", maxLine+10) + "\n", wantCode: 2},
