@@ -101,7 +101,3 @@ func requireLong(t *testing.T) {
 		t.Skip("takes over 10 minutes; set QRTC_LONG=1 to run it")
 	}
 }
-
-
-
-
