@@ -261,11 +261,15 @@ func (p *proc) kill() {
 	}
 }
 
+// errorLineRE matches the lines qrtc reports errors with ("qrtc: ..." or
+// "qrtc scan: ..."), not the "qrtc -v: ..." lines of -v.
+var errorLineRE = regexp.MustCompile(`^qrtc( [a-z]+)?: `)
+
 // errorLines returns the stderr lines that report an error ("qrtc: ...").
 func (p *proc) errorLines() []string {
 	var out []string
 	for _, s := range p.stderr.all() {
-		if strings.HasPrefix(s, "qrtc:") || strings.HasPrefix(s, "qrtc ") {
+		if errorLineRE.MatchString(s) {
 			out = append(out, s)
 		}
 	}

@@ -30,10 +30,10 @@ func TestSessionWithSTUNAndTURN(t *testing.T) {
 	offerer := startQRTC(t, "offer", nil, append([]string{"offer"}, servers...)...)
 	answerer := startQRTC(t, "answer", nil, append([]string{"answer"}, append(servers, offerer.token())...)...)
 	offerer.write(answerer.token() + "\n")
-	relayLine := regexp.MustCompile(`^qrtc: this side's candidate: udp 127\.0\.0\.1:\d+ relay$`)
+	relayLine := regexp.MustCompile(`^qrtc -v: this side's candidate: udp 127\.0\.0\.1:\d+ relay$`)
 	offerer.waitStderr(relayLine)
 	answerer.waitStderr(relayLine)
-	answerer.waitStderr(regexp.MustCompile(`^qrtc: the other side's candidate: udp 127\.0\.0\.1:\d+ relay$`))
+	answerer.waitStderr(regexp.MustCompile(`^qrtc -v: the other side's candidate: udp 127\.0\.0\.1:\d+ relay$`))
 	checkChat(t, offerer, answerer)
 
 	var allocations int

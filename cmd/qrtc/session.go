@@ -166,7 +166,7 @@ func newSession(ctx context.Context, st *stdio, f *sessionFlags) (*session, erro
 	}
 	cfg := peer.Config{ICEServers: servers, ICEUfrag: ufrag, ICEPwd: pwd, IncludeLoopback: f.loopback}
 	if f.verbose {
-		cfg.Logf = func(format string, args ...any) { st.say("qrtc: "+format, args...) }
+		cfg.Logf = func(format string, args ...any) { st.say("qrtc -v: "+format, args...) }
 	}
 	p, err := peer.New(cfg)
 	if err != nil {
@@ -189,10 +189,10 @@ func (s *session) close() {
 func (s *session) show(token, kind, instructions string) error {
 	if s.f.verbose {
 		for _, c := range sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n")) {
-			s.st.say("qrtc: this side's candidate: %s", c)
+			s.st.say("qrtc -v: this side's candidate: %s", c)
 		}
 		for _, c := range sdpCandidates(s.remoteSDP) {
-			s.st.say("qrtc: the other side's candidate: %s", c)
+			s.st.say("qrtc -v: the other side's candidate: %s", c)
 		}
 	}
 	for _, w := range s.p.GatherWarnings() {
