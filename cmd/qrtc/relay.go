@@ -143,7 +143,11 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 			return fmt.Errorf("qrtc relay: writing the URLs: %w", err)
 		}
 	}
-	fmt.Fprintln(st.err, "relay: running; Ctrl-C stops it")
+	if urls := srv.URLs(); len(urls) > 1 {
+		fmt.Fprintf(st.err, "relay: running; peers add --turn %q --turn-user NAME --turn-pass PASSWORD to qrtc offer and qrtc answer; Ctrl-C stops it\n", urls[1])
+	} else {
+		fmt.Fprintf(st.err, "relay: running, STUN only; peers add --stun %q; Ctrl-C stops it\n", urls[0])
+	}
 
 	<-ctx.Done()
 	closeErr := srv.Close()
