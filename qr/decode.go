@@ -91,7 +91,7 @@ func decodePlane(full *plane) (string, bool) {
 	// copies, which also average noise and blur away.
 	side := max(first.w, first.h)
 	var variants []func() *plane
-	for _, k := range [][2]int{{1, 2}, {1, 3}, {1, 5}, {1, 8}, {3, 12}} {
+	for _, k := range [][2]int{{1, 3}, {1, 5}, {1, 8}, {2, 12}} {
 		if k[1]*25 < side {
 			variants = append(variants,
 				func() *plane { return first.grown(k[0], k[1]) },

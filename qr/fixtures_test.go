@@ -30,7 +30,7 @@ type fixture struct {
 	make func(t *testing.T, text string, rng *rand.Rand) []byte
 }
 
-func encodePNG(t *testing.T, img image.Image) []byte {
+func encodePNG(t testing.TB, img image.Image) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := png.Encode(&b, img); err != nil {
@@ -39,7 +39,7 @@ func encodePNG(t *testing.T, img image.Image) []byte {
 	return b.Bytes()
 }
 
-func encodeJPEG(t *testing.T, img image.Image, q int) []byte {
+func encodeJPEG(t testing.TB, img image.Image, q int) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: q}); err != nil {
@@ -48,7 +48,7 @@ func encodeJPEG(t *testing.T, img image.Image, q int) []byte {
 	return b.Bytes()
 }
 
-func codeGray(t *testing.T, text string, m int) *image.Gray {
+func codeGray(t testing.TB, text string, m int) *image.Gray {
 	t.Helper()
 	img, err := qr.Image(text, qr.PNGOptions{ModuleSize: m})
 	if err != nil {
@@ -57,7 +57,7 @@ func codeGray(t *testing.T, text string, m int) *image.Gray {
 	return distort.Gray(img)
 }
 
-func termshot(t *testing.T, text string, opt qr.TerminalOptions, to distort.TermOptions) *image.RGBA {
+func termshot(t testing.TB, text string, opt qr.TerminalOptions, to distort.TermOptions) *image.RGBA {
 	t.Helper()
 	var b bytes.Buffer
 	if err := qr.WriteTerminal(&b, text, opt); err != nil {
