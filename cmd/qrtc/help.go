@@ -65,7 +65,8 @@ everything sent has been delivered.
 
 Example:
   qrtc offer --png offer.png       # then paste the answer, or type: answer.jpg
-  qrtc offer --stun none --no-qr --token-out offer.txt < answer-and-messages.txt
+  qrtc offer --token-out offer.txt | tee chat.log   # stdout: the token, then messages
+  qrtc offer --turn turn:relay.example.org:3478 --turn-user alice --turn-pass secret
 `
 
 const answerHelp = `
