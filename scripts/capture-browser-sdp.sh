@@ -5,7 +5,7 @@
 # that they match the new fixtures. Needs root, iproute2, iptables, chromium
 # and firefox-esr. Extra arguments go to the capture tool, e.g.
 #   scripts/capture-browser-sdp.sh -only firefox-answer
-#   scripts/capture-browser-sdp.sh -only dualstack -dualstack -dir internal/browser/testdata/dualstack
+#   scripts/capture-browser-sdp.sh -only dualstack -dualstack
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go run ./internal/browser/capture -dir sdpcompact/testdata/corpus "$@"

@@ -12,9 +12,8 @@
 //	go run ./internal/browser/capture -dir sdpcompact/testdata/corpus
 //
 // With -dualstack it also captures the dualstack variants, in a dual-stack
-// lab (IPv4 and IPv6 host addresses); they are kept in
-// internal/browser/testdata/dualstack until sdpcompact has golden tokens for
-// them. -only regenerates the fixtures whose name contains a string.
+// lab (IPv4 and IPv6 host addresses). -only regenerates the fixtures whose
+// name contains a string.
 //
 // sdpcompact's golden tokens follow the corpus: after a capture, run
 // go test ./sdpcompact -run TestGolden -update (the script does).
