@@ -1,12 +1,7 @@
 package peer_test
 
 import (
-	"bufio"
 	"errors"
-	"fmt"
-	"os"
-	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,61 +14,30 @@ import (
 func TestPeerKilled(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t, 2*time.Minute)
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), helperEnv+"=answer")
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("starting the helper peer: %v", err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	out := bufio.NewReader(stdout)
-	readLine := func() string {
-		t.Helper()
-		line, err := out.ReadString('\n')
-		if err != nil {
-			t.Fatalf("reading from the helper peer: %v", err)
-		}
-		return strings.TrimSuffix(line, "\n")
-	}
-
+	c := startChild(t, nil, "answer", helperLoopbackEnv+"=1")
 	a := newPeer(t, loopback())
 	offer, err := a.Offer(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Fprintln(stdin, strconv.Quote(offer))
-	answer, err := strconv.Unquote(readLine())
-	if err != nil {
-		t.Fatalf("helper's answer line: %v", err)
-	}
-	if err := a.Accept(ctx, answer); err != nil {
+	c.say("desc", &offer)
+	if err := a.Accept(ctx, c.expect(ctx, "desc")); err != nil {
 		t.Fatal(err)
 	}
 	if err := a.WaitOpen(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := readLine(); got != "open" {
-		t.Fatalf("helper said %q, want \"open\"", got)
+	if got := c.expect(ctx, "open"); got != a.Phrase() {
+		t.Errorf("the other side's phrase is %q, this side's %q; want the same", got, a.Phrase())
 	}
-	if err := a.Send(ctx, "echo"); err != nil {
+	if err := a.Send(ctx, "ping"); err != nil {
 		t.Fatal(err)
 	}
-	if m, err := a.Receive(ctx); err != nil || m != "echo" {
-		t.Fatalf("Receive() = %q, %v; want the echo", m, err)
+	if got := c.expect(ctx, "recv"); got != "ping" {
+		t.Fatalf("the other side received %q, want \"ping\"", got)
 	}
 
-	if err := cmd.Process.Kill(); err != nil {
+	if err := c.cmd.Process.Kill(); err != nil {
 		t.Fatalf("killing the helper peer: %v", err)
 	}
 	m, err := a.Receive(ctx)
