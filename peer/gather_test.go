@@ -96,3 +96,28 @@ func TestSTUN(t *testing.T) {
 		t.Fatalf("WaitOpen() = %v", err)
 	}
 }
+
+// TestSilentTURN: a TURN server that never answers must not hold up the
+// offer either; the warning names it.
+func TestSilentTURN(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t, time.Minute)
+	silent := silentSTUN(t)
+	url := strings.Replace(silent[0].URLs[0], "stun:", "turn:", 1)
+	cfg := loopback()
+	cfg.ICEServers = []webrtc.ICEServer{{URLs: []string{url}, Username: "user", Credential: "secret"}}
+	cfg.GatherTimeout = 500 * time.Millisecond
+	p := newPeer(t, cfg)
+	offer, err := p.Offer(ctx)
+	if err != nil {
+		t.Fatalf("Offer() with a silent TURN server = %v, want an offer", err)
+	}
+	if !strings.Contains(offer, " typ host") {
+		t.Errorf("Offer() has no host candidate:\n%s", offer)
+	}
+	want := `TURN server "` + url + `" gave no relay address within 500ms`
+	w := p.GatherWarnings()
+	if len(w) == 0 || !strings.HasPrefix(w[0], want) {
+		t.Errorf("GatherWarnings() = %q, want it to start with %q", w, want)
+	}
+}

@@ -1,0 +1,50 @@
+package peer_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBackpressure: when the receiver does not read, Send blocks (it does
+// not drop or fail); once the receiver reads, every message arrives.
+func TestBackpressure(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t, 2*time.Minute)
+	a, b := connected(t, ctx, loopback(), loopback())
+	big := strings.Repeat("b", 16<<10)
+	sent := 0
+	for {
+		short, cancel := context.WithTimeout(ctx, 2*time.Second)
+		err := a.Send(short, big+message(sent))
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			break // blocked: the receiver's queue and SCTP's windows are full
+		}
+		if err != nil {
+			t.Fatalf("Send(message %d) = %v, want nil or a blocked send", sent, err)
+		}
+		sent++
+		if sent > 1e5 {
+			t.Fatalf("Send never blocked after %d messages of 16 KiB with nobody reading", sent)
+		}
+	}
+	t.Logf("Send blocked after %d messages (%d MiB) with nobody reading", sent, sent*len(big)>>20)
+	done := make(chan error, 1)
+	go func() { done <- a.Shutdown(ctx) }()
+	for i := range sent {
+		m, err := b.Receive(ctx)
+		if err != nil || m != big+message(i) {
+			t.Fatalf("Receive() #%d = %d bytes, %v; want message %d", i, len(m), err, i)
+		}
+	}
+	if _, err := b.Receive(ctx); !errors.Is(err, io.EOF) {
+		t.Fatalf("Receive() after all %d messages = %v, want io.EOF", sent, err)
+	}
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown() = %v", err)
+	}
+}
