@@ -1,4 +1,79 @@
 // Package peer is the WebRTC side of qrtc, built on pion/webrtc: it gathers
 // every ICE candidate before it hands out a session description, applies the
 // other side's description, and carries chat messages over a data channel.
+//
+// # The exchange
+//
+// There is no signaling server and no trickle ICE (RFC 8838): each side's
+// description is complete when it is handed out, so that it can travel once,
+// by hand, as a QR code or pasted text.
+//
+//	alice, _ := peer.New(peer.Config{})
+//	offer, _ := alice.Offer(ctx)         // -> Bob
+//	bob, _ := peer.New(peer.Config{})
+//	answer, _ := bob.Answer(ctx, offer)  // -> Alice
+//	_ = alice.Accept(ctx, answer)
+//	_ = alice.WaitOpen(ctx)              // Bob calls WaitOpen too
+//	_ = alice.Send(ctx, "hi")            // Bob: msg, _ := bob.Receive(ctx)
+//	_ = alice.Shutdown(ctx)              // Bob's Receive returns io.EOF
+//
+// The descriptions are SDP text (RFC 8866); package peer knows nothing of
+// tokens or QR codes. Answer refuses a description that is not an offer
+// (its a=setup is not "actpass", RFC 8842) with ErrNotOffer, Accept one that
+// is not an answer with ErrNotAnswer, and both refuse a description without
+// a data channel (RFC 8841) with ErrNoDataChannel.
+//
+// # Waiting for people
+//
+// An answer may be applied minutes after it was made. pion's own ICE
+// failure timeout is turned off, so the answerer's ICE agent keeps its
+// candidates and keeps answering connectivity checks; the Peer's own timers
+// decide instead: AnswerWait (default 30 minutes) for the answerer,
+// ConnectTimeout (default 30 s) for the offerer after Accept. When they run
+// out, WaitOpen returns a *ConnectError (errors.Is ErrICEFailed) that lists
+// the candidate types of both sides and the pairs ICE tried, and suggests
+// what to add (a STUN server, a TURN relay).
+//
+// Gathering waits at most GatherTimeout (default 1.5 s) for STUN and TURN
+// servers; one that does not answer in time is left out and named by
+// GatherWarnings. With no ICE servers a description is ready in a few
+// milliseconds.
+//
+// Host candidates are plain addresses: the Peer resolves the other side's
+// mDNS names (<uuid>.local, which browsers send) but announces none of its
+// own (pion's MulticastDNSModeQueryOnly).
+//
+// # Messages
+//
+// One data channel (RFC 8831), ordered and reliable, carries text messages;
+// binary messages from the other side are received as text too. Send blocks
+// while too much is queued (flow control on the channel's buffered amount)
+// and never drops a message; a message longer than the other side's
+// a=max-message-size fails with ErrMessageTooLarge. Receive returns the
+// messages in order, then:
+//
+//   - io.EOF when the other side ended the chat gracefully (Shutdown, or a
+//     browser closing its channel);
+//   - ErrPeerGone when it vanished: its process died or its network went
+//     away (nothing heard for PeerGoneTimeout, default 20 s), or it closed its
+//     connection without closing the channel first (Close, an SCTP abort);
+//   - ErrClosed after this side's Shutdown or Close.
+//
+// # Verification phrase
+//
+// Phrase returns four words derived from SHA-256 of both sides' DTLS
+// certificate fingerprints (RFC 8122), in an order that does not depend on
+// the role, so both sides show the same words. DTLS checks the certificate
+// against the fingerprint in the description, so people who read the same
+// phrase to each other know that nobody swapped a QR code or sat in the
+// middle (with odds of 1 in 2^32 against an attacker who tries once).
+//
+// # Goroutines
+//
+// pion runs the connection on its own goroutines and calls the Peer's
+// callbacks from them; the Peer adds timers. Close stops the timers, waits
+// for every callback that runs Peer code to return, and closes pion's
+// PeerConnection, whose goroutines then wind down. Calls that wait (Offer,
+// Answer, WaitOpen, Send, Receive, Shutdown) take a context and return when
+// it ends or when the Peer is closed.
 package peer
