@@ -187,9 +187,7 @@ func TestInterrupt(t *testing.T) {
 	if err := offerer.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	if got := offerer.wait(waitLimit); got != exitInterrupted {
-		t.Fatalf("offerer after SIGINT: exit code %d, want %d", got, exitInterrupted)
-	}
+	offerer.wantExit(exitInterrupted, "interrupted by interrupt")
 	answerer.waitStderr(regexp.MustCompile(`other side left`))
 	answerer.wantExit(0)
 }

@@ -273,7 +273,7 @@ func (s *session) chat() error {
 					continue
 				case s.ctx.Err() != nil:
 					s.goodbye()
-					return errInterrupted
+					return s.interrupted()
 				}
 				// The chat ended while sending: the receiving side knows
 				// whether the other side left or vanished, once it has
@@ -289,9 +289,18 @@ func (s *session) chat() error {
 			}
 		case <-s.ctx.Done():
 			s.goodbye()
-			return errInterrupted
+			return s.interrupted()
 		}
 	}
+}
+
+// interrupted returns why the session was interrupted: the signal, when
+// main recorded it, or errInterrupted.
+func (s *session) interrupted() error {
+	if cause := context.Cause(s.ctx); errors.Is(cause, errInterrupted) {
+		return cause
+	}
+	return errInterrupted
 }
 
 // received turns the end of the receiving loop into the end of the session.
@@ -302,7 +311,7 @@ func (s *session) received(err error) error {
 	}
 	if s.ctx.Err() != nil {
 		s.goodbye()
-		return errInterrupted
+		return s.interrupted()
 	}
 	return s.sessionError(err)
 }
@@ -310,7 +319,7 @@ func (s *session) received(err error) error {
 // sessionError explains a failure after the connection was made.
 func (s *session) sessionError(err error) error {
 	if s.ctx.Err() != nil {
-		return errInterrupted
+		return s.interrupted()
 	}
 	if errors.Is(err, peer.ErrPeerGone) || errors.Is(err, peer.ErrICEFailed) {
 		return withCode(exitNoConnect, fmt.Errorf("%w without closing the session (network lost or program killed): %v", errPeerVanished, err))
@@ -331,7 +340,7 @@ func (s *session) leave(recvDone chan error, inErr error) error {
 	<-recvDone // Receive returns once the peer is closed
 	if err != nil {
 		if s.ctx.Err() != nil {
-			return errInterrupted
+			return s.interrupted()
 		}
 		return s.sessionError(fmt.Errorf("could not deliver everything before leaving: %w", err))
 	}
@@ -350,7 +359,7 @@ func (s *session) goodbye() {
 func (s *session) waitError(err error, what string) error {
 	switch {
 	case s.ctx.Err() != nil:
-		return errInterrupted
+		return s.interrupted()
 	case errors.Is(err, context.DeadlineExceeded) && s.waitCtx.Err() != nil:
 		return withCode(exitNoConnect, fmt.Errorf("%w: %s within %s (--timeout): start again, and bring the token over sooner or give a longer --timeout", errTimeout, what, s.f.timeout))
 	case errors.Is(err, errNoInput):
@@ -362,7 +371,7 @@ func (s *session) waitError(err error, what string) error {
 // connectError explains a failed connection: what was tried and what may help.
 func (s *session) connectError(what string, err error) error {
 	if s.ctx.Err() != nil {
-		return errInterrupted
+		return s.interrupted()
 	}
 	var ce *peer.ConnectError
 	if errors.As(err, &ce) {
