@@ -139,9 +139,6 @@ func decodePlane(full *plane) (string, bool) {
 	return "", false
 }
 
-// trace, when set by a test, learns which attempt succeeded.
-var trace func(stage string, p *plane, a attempt)
-
 // try runs gozxing's QR reader once. gozxing is third-party code given
 // arbitrary pixels: a panic in it counts as a failed attempt.
 func try(p *plane, a attempt) (text string, ok bool) {
@@ -193,18 +190,12 @@ func try(p *plane, a attempt) (text string, ok bool) {
 			m.FlipAll()
 		}
 		if text, ok := detectDecode(m, dec, hints); ok {
-			if trace != nil {
-				trace("detect", p, a)
-			}
 			return text, true
 		}
 		if !a.pure {
 			continue
 		}
 		if res, err := reader.Decode(bmp, pureHints); err == nil {
-			if trace != nil {
-				trace("pure", p, a)
-			}
 			return res.GetText(), true
 		}
 	}

@@ -2,6 +2,8 @@ package qr_test
 
 import (
 	"fmt"
+	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -9,50 +11,51 @@ import (
 	"github.com/qrtc/qrtc/qr/internal/distort"
 )
 
-// minRates is how many of ratesPerLevel images of each distortion class and
-// strength Decode must read, on the set generated from seed ratesSeed. The
-// set is deterministic, so these are exact counts measured when the
-// decoder last changed, not timings: a lower count is a regression, a
-// higher one a reason to raise the bar. The strongest strength of a class
-// is chosen where reading starts to fail; where nothing is read (0) the
-// test still fails on a wrong read. The full table, with zbarimg
-// beside it, is in testdata/decode-rates.md (scripts/qr-vs-zbar.sh).
-var minRates = map[string]int{
-	"clean module=1-4px":                         4,
-	"rotation any angle":                         4,
-	"perspective tilt=0.10":                      4,
-	"perspective tilt=0.20":                      4,
-	"perspective tilt=0.30":                      0,
-	"blur sigma=0.3 module":                      4,
-	"blur sigma=0.5 module":                      4,
-	"blur sigma=0.7 module":                      0,
-	"noise sigma=30":                             4,
-	"noise sigma=60":                             4,
-	"noise sigma=90":                             2,
-	"contrast range=80":                          4,
-	"contrast range=40":                          4,
-	"contrast range=20":                          3,
-	"uneven light gradient=0.4":                  4,
-	"uneven light gradient=0.6":                  4,
-	"uneven light gradient=0.8":                  4,
-	"jpeg quality=30":                            4,
-	"jpeg quality=10":                            4,
-	"jpeg quality=3":                             3,
-	"inverted any angle":                         4,
-	"mirrored any angle":                         4,
-	"small in busy picture code=30% of 1600px":   4,
-	"small in busy picture code=20% of 1600px":   4,
-	"small in busy picture code=14% of 1600px":   4,
-	"photo of screen typical: 8-11px modules":    4,
-	"photo of screen hard: 4-6px modules":        1,
-	"terminal light spacing=1.00":                4,
-	"terminal dark spacing=1.00":                 4,
-	"terminal light spacing=1.15":                4,
-	"terminal dark spacing=1.15":                 4,
-	"terminal light spacing=1.30":                4,
-	"terminal dark spacing=1.30":                 4,
-	"terminal ascii spacing=1.15":                4,
-	"terminal photo spacing=1.15+tilt+blur+jpeg": 3,
+// expectRead says, for each distortion class and strength, which of the
+// ratesPerLevel images generated from seed ratesSeed Decode reads ("Y")
+// and which it does not ("."). The set is deterministic, so this is exact,
+// measured when the decoder last changed, not a timing. An image marked Y
+// that is not read is a regression; one marked "." that is read is an
+// improvement to record here. Each class's strongest strength is where
+// reading starts to fail. Any image read as the wrong text fails the test.
+// The full table, with zbarimg beside it, is testdata/decode-rates.md
+// (scripts/qr-vs-zbar.sh).
+var expectRead = map[string]string{
+	"blur sigma=0.3 module":                      "YYYY",
+	"blur sigma=0.5 module":                      "YYYY",
+	"blur sigma=0.7 module":                      "....",
+	"clean module=1-4px":                         "YYYY",
+	"contrast range=20":                          ".YYY",
+	"contrast range=40":                          "YYYY",
+	"contrast range=80":                          "YYYY",
+	"inverted any angle":                         "YYYY",
+	"jpeg quality=10":                            "YYYY",
+	"jpeg quality=3":                             "YYYY",
+	"jpeg quality=30":                            "YYYY",
+	"mirrored any angle":                         "YYYY",
+	"noise sigma=30":                             "YYYY",
+	"noise sigma=60":                             "YYYY",
+	"noise sigma=90":                             ".YYY",
+	"perspective tilt=0.10":                      "YYYY",
+	"perspective tilt=0.20":                      "YYYY",
+	"perspective tilt=0.30":                      "..Y.",
+	"photo of screen hard: 4-6px modules":        "Y...",
+	"photo of screen typical: 8-11px modules":    "YYYY",
+	"rotation any angle":                         "YYYY",
+	"small in busy picture code=14% of 1600px":   "YYYY",
+	"small in busy picture code=20% of 1600px":   "YYYY",
+	"small in busy picture code=30% of 1600px":   "YYYY",
+	"terminal ascii spacing=1.15":                "YYYY",
+	"terminal dark spacing=1.00":                 "YYYY",
+	"terminal dark spacing=1.15":                 "YYYY",
+	"terminal dark spacing=1.30":                 "YYYY",
+	"terminal light spacing=1.00":                "YYYY",
+	"terminal light spacing=1.15":                "YYYY",
+	"terminal light spacing=1.30":                "YYYY",
+	"terminal photo spacing=1.15+tilt+blur+jpeg": "YY.Y",
+	"uneven light gradient=0.4":                  "YYYY",
+	"uneven light gradient=0.6":                  "YYYY",
+	"uneven light gradient=0.8":                  "YYYY",
 }
 
 const (
@@ -60,8 +63,9 @@ const (
 	ratesPerLevel = 4
 )
 
-// TestDecodeRates decodes the generated distortion set and checks the
-// number read per class and strength against minRates.
+// TestDecodeRates decodes the generated distortion set and compares what
+// is read with expectRead. Under the race detector only the first image of
+// each class and strength is decoded.
 func TestDecodeRates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decoding the distortion set takes a while; skipped in -short mode")
@@ -82,33 +86,42 @@ func TestDecodeRates(t *testing.T) {
 	var mu sync.Mutex
 	var report []string
 	t.Cleanup(func() {
-		for _, r := range report {
-			t.Log(r)
-		}
+		sort.Strings(report)
+		t.Log("measured, for expectRead:\n" + strings.Join(report, "\n"))
 	})
 	for _, k := range order {
 		t.Run(k, func(t *testing.T) {
 			t.Parallel()
-			want, ok := minRates[k]
-			if !ok {
-				t.Fatalf("no expected rate for %q: add it to minRates", k)
+			want, ok := expectRead[k]
+			if !ok || len(want) != ratesPerLevel {
+				t.Errorf("no expectation of %d images for %q in expectRead", ratesPerLevel, k)
+				want = strings.Repeat(".", ratesPerLevel)
 			}
-			got := 0
-			for _, c := range byLevel[k] {
-				text, err := qr.Decode(c.Image)
-				if err == nil && text != c.Text {
-					t.Errorf("%s: Decode = %q, want %q: a wrong read is worse than none", c.Name, text, c.Text)
+			got := []byte(strings.Repeat("-", ratesPerLevel))
+			for i, c := range byLevel[k] {
+				if raceEnabled && i > 0 {
+					break
 				}
-				if err == nil && text == c.Text {
-					got++
+				text, err := qr.Decode(c.Image)
+				switch {
+				case err == nil && text != c.Text:
+					t.Errorf("%s: Decode = %q, want %q: a wrong read is worse than none", c.Name, text, c.Text)
+					got[i] = 'X'
+				case err == nil:
+					got[i] = 'Y'
+				default:
+					got[i] = '.'
+				}
+				if want[i] == 'Y' && got[i] != 'Y' {
+					t.Errorf("%s: not read any more (%v)", c.Name, err)
+				}
+				if want[i] == '.' && got[i] == 'Y' {
+					t.Logf("%s: read now, update expectRead", c.Name)
 				}
 			}
 			mu.Lock()
-			report = append(report, fmt.Sprintf("%-50s %d/%d (at least %d)", k, got, len(byLevel[k]), want))
+			report = append(report, fmt.Sprintf("\t%q: %q,", k, got))
 			mu.Unlock()
-			if got < want {
-				t.Errorf("read %d of %d images, want at least %d", got, len(byLevel[k]), want)
-			}
 		})
 	}
 }
