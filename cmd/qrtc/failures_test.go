@@ -187,7 +187,7 @@ func TestInterrupt(t *testing.T) {
 	if err := offerer.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
-	offerer.wantExit(exitInterrupted, "interrupted by interrupt")
+	offerer.wantExit(exitInterrupted, "interrupted by Ctrl-C (SIGINT)")
 	answerer.waitStderr(regexp.MustCompile(`other side left`))
 	answerer.wantExit(0)
 }

@@ -38,7 +38,11 @@ func main() {
 	go func() {
 		// Exits with the process.
 		sig := <-signals
-		cancel(fmt.Errorf("%w by %v", errInterrupted, sig))
+		name := "SIGTERM"
+		if sig == os.Interrupt {
+			name = "Ctrl-C (SIGINT)"
+		}
+		cancel(fmt.Errorf("%w by %s", errInterrupted, name))
 		signal.Stop(signals) // a second Ctrl-C kills at once
 	}()
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
