@@ -2,6 +2,7 @@ package peer
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/pion/ice/v4"
@@ -173,6 +174,19 @@ const (
 	iceKeepalive           = 2 * time.Second
 )
 
+// iceCheckInterval is pion's interval between connectivity checks.
+const iceCheckInterval = 200 * time.Millisecond
+
+// maxBindingRequests returns how many checks per pair cover wait, within
+// pion's uint16 limit.
+func maxBindingRequests(wait time.Duration) uint16 {
+	n := wait/iceCheckInterval + 1
+	if n > math.MaxUint16 {
+		return math.MaxUint16
+	}
+	return uint16(n)
+}
+
 // api builds the pion API for s.
 func (s settings) api() *webrtc.API {
 	var se webrtc.SettingEngine
@@ -185,6 +199,11 @@ func (s settings) api() *webrtc.API {
 	// carries the answer back, the answerer must not give up, so Peer runs
 	// its own timers (ConnectTimeout, AnswerWait, PeerGoneTimeout).
 	se.SetICETimeouts(disc, 0, keep)
+	// pion gives up on a candidate pair after 7 unanswered checks (1.4 s).
+	// The answerer must keep checking while the answer travels: its checks
+	// keep its NAT's mappings towards the offerer alive, so that the
+	// offerer's checks get in when it finally applies the answer.
+	se.SetICEMaxBindingRequests(maxBindingRequests(s.AnswerWait))
 	se.SetSTUNGatherTimeout(s.GatherTimeout)
 	se.SetIncludeLoopbackCandidate(s.IncludeLoopback)
 	se.SetNetworkTypes(s.NetworkTypes)

@@ -75,6 +75,38 @@ func TestNAT(t *testing.T) {
 	})
 }
 
+// TestNATLateAnswer: the offerer applies the answer long after the
+// routers have forgotten the mappings that gathering made (UDP conntrack
+// timeouts cut to 3 s here; 30 s and 120 s are the kernel's defaults): the
+// answerer must keep its side open while it waits.
+func TestNATLateAnswer(t *testing.T) {
+	t.Parallel()
+	side := netns.SideConfig{NAT: netns.Masquerade, UDPTimeout: 3 * time.Second, UDPStreamTimeout: 3 * time.Second}
+	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{side, side}})
+	stun, err := top.Public.StartSTUN(3478)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stun.Close() })
+	ctx := testContext(t, 2*time.Minute)
+	off := labChild(t, top.Sides[0].Clients[0], "offer", helperSTUNEnv+"="+stun.URL(), helperTimeoutEnv+"=10s")
+	ans := labChild(t, top.Sides[1].Clients[0], "answer", helperSTUNEnv+"="+stun.URL())
+	offer := off.expect(ctx, "desc")
+	ans.say("desc", &offer)
+	answer := ans.expect(ctx, "desc")
+	time.Sleep(15 * time.Second) // five times the routers' UDP timeouts
+	off.say("desc", &answer)
+	p1, p2 := off.expect(ctx, "open"), ans.expect(ctx, "open")
+	if p1 != p2 {
+		t.Errorf("phrases %q and %q, want the same", p1, p2)
+	}
+	msg := "late but here"
+	ans.say("send", &msg)
+	if got := off.expect(ctx, "recv"); got != msg {
+		t.Errorf("received %q, want %q", got, msg)
+	}
+}
+
 // TestBrowsers: pion and real browsers (Chromium, Firefox) connect both
 // ways and chat; browsers' mDNS host names (<uuid>.local) resolve.
 func TestBrowsers(t *testing.T) {
