@@ -1,0 +1,47 @@
+package natlab
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// qrtcBin is the qrtc binary that TestMain builds once for every test.
+var qrtcBin string
+
+// labParallel is how many parallel tests run at once unless -parallel says
+// otherwise. The lab's tests spend their time waiting on the network (ICE
+// timeouts, late answers), not on the CPU, and each has its own topology, so
+// many run at once even on 2 cores: the default (GOMAXPROCS) would run the
+// matrix's cells two at a time.
+const labParallel = "12"
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		if err := flag.Set("test.parallel", labParallel); err != nil {
+			fmt.Fprintln(os.Stderr, "TestMain: set -test.parallel:", err)
+			os.Exit(1)
+		}
+	}
+	dir, err := os.MkdirTemp("", "qrtc-natlab-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "TestMain:", err)
+		os.Exit(1)
+	}
+	qrtcBin = filepath.Join(dir, "qrtc")
+	build := exec.Command("go", "build", "-o", qrtcBin, "github.com/qrtc/qrtc/cmd/qrtc")
+	if out, err := build.CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "TestMain: go build -o %s github.com/qrtc/qrtc/cmd/qrtc: %v\n%s", qrtcBin, err, out)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
