@@ -179,4 +179,3 @@ func runCell(t *testing.T, m *matrix, key string, server serverKind, turn bool, 
 		t.Logf("did not connect, as theory allows, and failed cleanly (offer exit 1); candidates offer %s, answer %s", o.offerCands, o.answerCands)
 	}
 }
-
