@@ -71,8 +71,10 @@ func decodePlane(full *plane) (string, bool) {
 		return text, true
 	}
 	if st := first.stretched(); st != nil {
-		if text, ok := try(st, attempt{bin: hybrid}); ok {
-			return text, true
+		for _, b := range []binarizer{hybrid, otsu} {
+			if text, ok := try(st, attempt{bin: b}); ok {
+				return text, true
+			}
 		}
 	}
 	// 2. Finer copies, down to full resolution: a small code in a large
@@ -121,7 +123,7 @@ func decodePlane(full *plane) (string, bool) {
 	if text, ok := try(first, attempt{bin: global}); ok {
 		return text, true
 	}
-	for _, k := range []int{5, 7, 10, 14, 20, 28} {
+	for _, k := range []int{3, 5, 7, 10, 14, 20, 28} {
 		if k*8 < side {
 			if text, ok := try(first.boxBlurred(k), attempt{bin: otsu}); ok {
 				return text, true
