@@ -82,19 +82,32 @@ func TestNAT(t *testing.T) {
 func TestNATLateAnswer(t *testing.T) {
 	t.Parallel()
 	side := netns.SideConfig{NAT: netns.Masquerade, UDPTimeout: 3 * time.Second, UDPStreamTimeout: 3 * time.Second}
+	natLateAnswer(t, side, 15*time.Second) // five times the routers' UDP timeouts
+}
+
+// TestNATLateAnswer10Minutes is TestNATLateAnswer with the kernel's
+// default timeouts and the answer applied ten minutes after it was made
+// (QRTC_LONG=1 only).
+func TestNATLateAnswer10Minutes(t *testing.T) {
+	requireLong(t)
+	t.Parallel()
+	natLateAnswer(t, netns.SideConfig{NAT: netns.Masquerade}, 10*time.Minute)
+}
+
+func natLateAnswer(t *testing.T, side netns.SideConfig, wait time.Duration) {
 	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{side, side}})
 	stun, err := top.Public.StartSTUN(3478)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { stun.Close() })
-	ctx := testContext(t, 2*time.Minute)
+	ctx := testContext(t, wait+2*time.Minute)
 	off := labChild(t, top.Sides[0].Clients[0], "offer", helperSTUNEnv+"="+stun.URL(), helperTimeoutEnv+"=10s")
 	ans := labChild(t, top.Sides[1].Clients[0], "answer", helperSTUNEnv+"="+stun.URL())
 	offer := off.expect(ctx, "desc")
 	ans.say("desc", &offer)
 	answer := ans.expect(ctx, "desc")
-	time.Sleep(15 * time.Second) // five times the routers' UDP timeouts
+	time.Sleep(wait)
 	off.say("desc", &answer)
 	p1, p2 := off.expect(ctx, "open"), ans.expect(ctx, "open")
 	if p1 != p2 {

@@ -49,7 +49,7 @@ func TestMain(m *testing.M) {
 //
 // Quoting is strconv.Quote's.
 func runHelper(mode string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
 	defer cancel()
 	var cfg peer.Config
 	if os.Getenv(helperLoopbackEnv) == "1" {
