@@ -33,6 +33,11 @@ func TestBackpressure(t *testing.T) {
 		}
 	}
 	t.Logf("Send blocked after %d messages (%d MiB) with nobody reading", sent, sent*len(big)>>20)
+	// The receiver's queue (4 MiB), SCTP's receive window and the sender's
+	// buffer (1 MiB each) hold what was sent: nothing grows without limit.
+	if sent*len(big) > 8<<20 {
+		t.Errorf("%d MiB went out before Send blocked, want at most 8 MiB buffered between the two sides", sent*len(big)>>20)
+	}
 	done := make(chan error, 1)
 	go func() { done <- a.Shutdown(ctx) }()
 	for i := range sent {

@@ -82,21 +82,32 @@ func (p *Peer) sendError() error {
 func (p *Peer) Receive(ctx context.Context) (string, error) {
 	select {
 	case m := <-p.msgs:
-		return m, nil
+		return p.took(m), nil
 	default:
 	}
 	select {
 	case m := <-p.msgs:
-		return m, nil
+		return p.took(m), nil
 	case <-p.endCh:
 		// Messages that arrived before the end still count.
 		select {
 		case m := <-p.msgs:
-			return m, nil
+			return p.took(m), nil
 		default:
 		}
 		return "", p.endError()
 	case <-ctx.Done():
 		return "", fmt.Errorf("peer: receive: %w", ctx.Err())
 	}
+}
+
+// took accounts for a message taken from the queue and wakes the reader
+// if it waits for room.
+func (p *Peer) took(m string) string {
+	p.queued.Add(-int64(len(m)))
+	select {
+	case p.drained <- struct{}{}:
+	default:
+	}
+	return m
 }

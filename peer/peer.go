@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -25,10 +26,14 @@ const (
 	lowWater  = 512 << 10
 )
 
-// queueLen is how many received messages wait for Receive. When it is full
-// pion stops reading, SCTP's receive window fills and the sender's Send
-// blocks: backpressure end to end, nothing dropped.
-const queueLen = 1024
+// queueLen and maxQueuedBytes bound the received messages that wait for
+// Receive. When either is reached pion stops reading, SCTP's receive window
+// fills and the sender's Send blocks: backpressure end to end, nothing
+// dropped, and a fast sender cannot make this side buffer without limit.
+const (
+	queueLen       = 1024
+	maxQueuedBytes = 4 << 20
+)
 
 // gatherSlack is how much longer than GatherTimeout Offer and Answer wait
 // for pion to finish gathering before they return what they have (pion's
@@ -77,6 +82,8 @@ type Peer struct {
 	wg           sync.WaitGroup // callbacks running Peer code
 
 	msgs       chan string
+	queued     atomic.Int64  // bytes in msgs
+	drained    chan struct{} // a token when Receive took a message
 	lowCh      chan struct{} // a token when pion's buffered amount is low
 	openCh     chan struct{} // closed when the channel opens
 	dcClosedCh chan struct{} // closed when the channel has closed
@@ -103,6 +110,7 @@ func New(cfg Config) (*Peer, error) {
 		s:          s,
 		pc:         pc,
 		msgs:       make(chan string, queueLen),
+		drained:    make(chan struct{}, 1),
 		lowCh:      make(chan struct{}, 1),
 		openCh:     make(chan struct{}),
 		dcClosedCh: make(chan struct{}),
@@ -332,6 +340,16 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 		p.mu.Unlock()
 	})
 	dc.OnMessage(func(m webrtc.DataChannelMessage) {
+		// This runs on pion's read loop for the channel: while it waits,
+		// pion reads nothing more.
+		for p.queued.Load() > maxQueuedBytes {
+			select {
+			case <-p.drained:
+			case <-p.closedCh:
+				return
+			}
+		}
+		p.queued.Add(int64(len(m.Data)))
 		select {
 		case p.msgs <- string(m.Data):
 		case <-p.closedCh:
@@ -546,6 +564,10 @@ func (p *Peer) Shutdown(ctx context.Context) error {
 	p.localClosing = true
 	dc := p.dc
 	p.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		_ = p.Close() // the ctx error is what the caller needs; Close only releases resources
+		return fmt.Errorf("peer: shutdown: %w", err)
+	}
 
 	open := false
 	select {
