@@ -190,6 +190,7 @@ func maxBindingRequests(wait time.Duration) uint16 {
 // api builds the pion API for s.
 func (s settings) api() *webrtc.API {
 	var se webrtc.SettingEngine
+	se.LoggerFactory = pionLogs{logf: s.Logf}
 	disc := iceDisconnectedTimeoutFor(s)
 	keep := iceKeepalive
 	if keep > disc/2 {

@@ -95,8 +95,8 @@ type Peer struct {
 	closeErr                                                error
 }
 
-// New returns a Peer configured by cfg. It allocates no sockets yet: they
-// are opened by Offer or Answer. Call Close when done.
+// New returns a Peer configured by cfg. Candidates are gathered, and their
+// sockets opened, by Offer or Answer. Call Close when done.
 func New(cfg Config) (*Peer, error) {
 	s, err := cfg.withDefaults()
 	if err != nil {
