@@ -68,3 +68,27 @@ func FuzzDecodeBytes(f *testing.F) {
 		t.Errorf("DecodeBytes error %v is none of the documented ones", err)
 	})
 }
+
+// FuzzRoundTrip renders arbitrary text as a PNG and reads it back: every
+// text that encodes must decode to exactly itself, byte for byte.
+func FuzzRoundTrip(f *testing.F) {
+	for _, s := range []string{"QRTC1:HELLO", token(150), "grüße ✓", "\x00\xff\x80", "0123456789", "a", "ABC123abc"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		if len(text) > 400 {
+			t.Skip() // large symbols only slow the fuzzer down
+		}
+		data, err := qr.PNG(text, qr.PNGOptions{ModuleSize: 2})
+		if err != nil {
+			if !errors.Is(err, qr.ErrEmptyText) && !errors.Is(err, qr.ErrTextTooLong) {
+				t.Fatalf("PNG(%q) error %v is none of the documented ones", text, err)
+			}
+			return
+		}
+		got, err := qr.DecodeBytes(data)
+		if err != nil || got != text {
+			t.Fatalf("DecodeBytes(PNG(%q)) = %q, %v", text, got, err)
+		}
+	})
+}
