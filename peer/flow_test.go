@@ -53,3 +53,35 @@ func TestBackpressure(t *testing.T) {
 		t.Errorf("Shutdown() = %v", err)
 	}
 }
+
+// TestShutdownUnread: Shutdown completes even when this side never read
+// what the other side sent and pion's read loop is blocked on it.
+func TestShutdownUnread(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t, time.Minute)
+	a, b := connected(t, ctx, loopback(), loopback())
+	big := strings.Repeat("u", 16<<10)
+	for {
+		short, cancel := context.WithTimeout(ctx, time.Second)
+		err := b.Send(short, big)
+		cancel()
+		if errors.Is(err, context.DeadlineExceeded) {
+			break // a's queue is full and pion's read loop waits
+		}
+		if err != nil {
+			t.Fatalf("Send() = %v", err)
+		}
+	}
+	if err := a.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown() with unread messages = %v, want nil", err)
+	}
+	for {
+		_, err := b.Receive(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatalf("Receive() on the other side = %v, want io.EOF", err)
+		}
+	}
+}

@@ -90,9 +90,10 @@ type Peer struct {
 	connEndCh  chan struct{} // closed when SCTP, DTLS or the connection ended
 	endCh      chan struct{} // closed when no more messages will arrive
 	closedCh   chan struct{} // closed by Close
+	stopCh     chan struct{} // closed when Shutdown or Close begins
 
-	openOnce, dcClosedOnce, connEndOnce, endOnce, closeOnce sync.Once
-	closeErr                                                error
+	openOnce, dcClosedOnce, connEndOnce, endOnce, closeOnce, stopOnce sync.Once
+	closeErr                                                          error
 }
 
 // New returns a Peer configured by cfg. Candidates are gathered, and their
@@ -117,6 +118,7 @@ func New(cfg Config) (*Peer, error) {
 		connEndCh:  make(chan struct{}),
 		endCh:      make(chan struct{}),
 		closedCh:   make(chan struct{}),
+		stopCh:     make(chan struct{}),
 	}
 	pc.OnICEConnectionStateChange(p.onICEState)
 	pc.OnConnectionStateChange(p.onConnectionState)
@@ -342,17 +344,19 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 	dc.OnMessage(func(m webrtc.DataChannelMessage) {
 		// This runs on pion's read loop for the channel: while it waits,
 		// pion reads nothing more.
+		// Once this side stops, nobody reads: drop the message so that
+		// pion's loop can see the channel close.
 		for p.queued.Load() > maxQueuedBytes {
 			select {
 			case <-p.drained:
-			case <-p.closedCh:
+			case <-p.stopCh:
 				return
 			}
 		}
 		p.queued.Add(int64(len(m.Data)))
 		select {
 		case p.msgs <- string(m.Data):
-		case <-p.closedCh:
+		case <-p.stopCh:
 		}
 	})
 	dc.OnError(func(err error) {
@@ -564,6 +568,12 @@ func (p *Peer) Shutdown(ctx context.Context) error {
 	p.localClosing = true
 	dc := p.dc
 	p.mu.Unlock()
+	p.stopOnce.Do(func() { close(p.stopCh) })
+	select {
+	case <-p.endCh:
+		return p.Close() // the other side closed or vanished: nothing to deliver
+	default:
+	}
 	if err := ctx.Err(); err != nil {
 		_ = p.Close() // the ctx error is what the caller needs; Close only releases resources
 		return fmt.Errorf("peer: shutdown: %w", err)
@@ -639,6 +649,7 @@ func (p *Peer) Close() error {
 			p.goneTimer.Stop()
 		}
 		p.mu.Unlock()
+		p.stopOnce.Do(func() { close(p.stopCh) })
 		close(p.closedCh)
 		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
 		if err := p.pc.Close(); err != nil {
