@@ -342,10 +342,10 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 		p.mu.Unlock()
 	})
 	dc.OnMessage(func(m webrtc.DataChannelMessage) {
-		// This runs on pion's read loop for the channel: while it waits,
-		// pion reads nothing more.
-		// Once this side stops, nobody reads: drop the message so that
-		// pion's loop can see the channel close.
+		// This runs on pion's read loop for the channel: while it waits
+		// for room in the queue, pion reads nothing more. Once this side
+		// stops, nobody reads the queue: drop the message, so that pion's
+		// loop goes on and sees the channel close.
 		for p.queued.Load() > maxQueuedBytes {
 			select {
 			case <-p.drained:
