@@ -92,6 +92,13 @@ func decodePlane(full *plane) (string, bool) {
 	// ASCII "#" characters to the height of their line; then coarser
 	// copies, which also average noise and blur away.
 	side := max(first.w, first.h)
+	for _, p := range []*plane{first, first.inverted()} {
+		if q := p.withoutGaps(); q != nil {
+			if text, ok := try(q, attempt{bin: hybrid}); ok {
+				return text, true
+			}
+		}
+	}
 	var variants []func() *plane
 	for _, k := range [][2]int{{1, 3}, {1, 5}, {1, 8}, {2, 12}} {
 		if k[1]*25 < side {
@@ -207,6 +214,25 @@ func try(p *plane, a attempt) (text string, ok bool) {
 // otsuMatrix thresholds p at the grey level that maximises the variance
 // between the dark and the light pixels.
 func (p *plane) otsuMatrix() *gozxing.BitMatrix {
+	threshold := p.otsuThreshold()
+	m, err := gozxing.NewBitMatrix(p.w, p.h)
+	if err != nil {
+		return nil
+	}
+	for y := 0; y < p.h; y++ {
+		row := p.pix[y*p.w : (y+1)*p.w]
+		for x, v := range row {
+			if int(v) <= threshold {
+				m.Set(x, y)
+			}
+		}
+	}
+	return m
+}
+
+// otsuThreshold returns the grey level that best separates p's dark and
+// light pixels (Otsu's method): levels at or below it are dark.
+func (p *plane) otsuThreshold() int {
 	var hist [256]int
 	for _, v := range p.pix {
 		hist[v]++
@@ -237,19 +263,7 @@ func (p *plane) otsuMatrix() *gozxing.BitMatrix {
 			best, threshold = between, v
 		}
 	}
-	m, err := gozxing.NewBitMatrix(p.w, p.h)
-	if err != nil {
-		return nil
-	}
-	for y := 0; y < p.h; y++ {
-		row := p.pix[y*p.w : (y+1)*p.w]
-		for x, v := range row {
-			if int(v) <= threshold {
-				m.Set(x, y)
-			}
-		}
-	}
-	return m
+	return threshold
 }
 
 // fixedBinarizer hands gozxing a black-and-white picture made beforehand,

@@ -209,6 +209,65 @@ func (p *plane) boxBlurred(k int) *plane {
 	return out
 }
 
+// withoutGaps returns p without the rows and columns that hold no dark
+// pixel (none at or below the Otsu threshold), or nil when there are none
+// to remove. In a screenshot of a terminal these are the gaps the font's
+// line spacing and cell width leave between characters; inside a QR code
+// no module row or column is all light (the timing patterns see to it),
+// and removing light rows from a quiet zone only narrows it. What remains
+// is the drawing with every module its true size.
+func (p *plane) withoutGaps() *plane {
+	thr := byte(p.otsuThreshold())
+	keepRow := make([]bool, p.h)
+	keepCol := make([]bool, p.w)
+	rows, cols := 0, 0
+	for y := 0; y < p.h; y++ {
+		for x, v := range p.pix[y*p.w : (y+1)*p.w] {
+			if v <= thr {
+				keepRow[y] = true
+				keepCol[x] = true
+			}
+		}
+	}
+	for _, k := range keepRow {
+		if k {
+			rows++
+		}
+	}
+	for _, k := range keepCol {
+		if k {
+			cols++
+		}
+	}
+	if rows < 21 || cols < 21 || (rows == p.h && cols == p.w) {
+		return nil
+	}
+	// Keep a margin of light around what remains, as a quiet zone.
+	const margin = 8
+	out := &plane{w: cols + 2*margin, h: rows + 2*margin}
+	out.pix = make([]byte, out.w*out.h)
+	for i := range out.pix {
+		out.pix[i] = 255
+	}
+	oy := margin
+	for y := 0; y < p.h; y++ {
+		if !keepRow[y] {
+			continue
+		}
+		ox := margin
+		src := p.pix[y*p.w : (y+1)*p.w]
+		dst := out.pix[oy*out.w : (oy+1)*out.w]
+		for x, v := range src {
+			if keepCol[x] {
+				dst[ox] = v
+				ox++
+			}
+		}
+		oy++
+	}
+	return out
+}
+
 // runFilter writes to dst the minimum (or maximum) of src over a window of
 // k+1 samples along lines of length n (step apart) starting at offsets
 // lineStep apart, m lines in all. dir +1 takes the window ahead of each

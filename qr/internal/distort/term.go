@@ -42,6 +42,8 @@ type TermOptions struct {
 	// and screenshot tools do.
 	LineSpacing float64
 	Margin      int // pixels of background around the text
+	// Font is a TrueType or OpenType monospace font; nil means Go Mono.
+	Font []byte
 }
 
 var monoFont *opentype.Font
@@ -60,7 +62,15 @@ func Termshot(text string, o TermOptions) (*image.RGBA, error) {
 	if o.FontSize <= 0 {
 		return nil, fmt.Errorf("distort: font size %v", o.FontSize)
 	}
-	face, err := opentype.NewFace(monoFont, &opentype.FaceOptions{Size: o.FontSize, DPI: 72, Hinting: font.HintingNone})
+	fnt := monoFont
+	if o.Font != nil {
+		f, err := opentype.Parse(o.Font)
+		if err != nil {
+			return nil, fmt.Errorf("distort: parsing font: %w", err)
+		}
+		fnt = f
+	}
+	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: o.FontSize, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
 		return nil, err
 	}
