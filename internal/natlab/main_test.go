@@ -12,6 +12,11 @@ import (
 // qrtcBin is the qrtc binary that TestMain builds once for every test.
 var qrtcBin string
 
+// binEnv names the environment variable that points the lab at an existing
+// qrtc binary instead of building one from this tree: to try a release, or to
+// check that a test fails with a peer that lacks a fix.
+const binEnv = "QRTC_NATLAB_BIN"
+
 // labParallel is how many parallel tests run at once unless -parallel says
 // otherwise. The lab's tests spend their time waiting on the network (ICE
 // timeouts, late answers), not on the CPU, and each has its own topology, so
@@ -28,6 +33,10 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, "TestMain: set -test.parallel:", err)
 			os.Exit(1)
 		}
+	}
+	if bin := os.Getenv(binEnv); bin != "" {
+		qrtcBin = bin
+		os.Exit(m.Run())
 	}
 	dir, err := os.MkdirTemp("", "qrtc-natlab-")
 	if err != nil {

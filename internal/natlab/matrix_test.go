@@ -159,6 +159,14 @@ func runCell(t *testing.T, m *matrix, key string, server serverKind, turn bool, 
 	o := session{top: top, servers: servers}.run(t)
 	if o.connected {
 		m.set(key, cellResult{connected: true, time: o.connectTime})
+		if turn && (!strings.Contains(o.offerCands, "relay") || !strings.Contains(o.answerCands, "relay")) {
+			t.Errorf("with --turn, both sides must gather a relay candidate; offer has %s, answer %s", o.offerCands, o.answerCands)
+		}
+		// Where only a relay can join the two sides, the data must have
+		// gone through it.
+		if n := servers.relayedBytes(); turn && mayFailWithoutTURN(a, b) && n == 0 {
+			t.Errorf("connected, but %s relayed no byte: the session cannot have gone through the relay", server)
+		}
 		t.Logf("connected %.2fs after the answer was applied; candidates offer %s, answer %s", o.connectTime.Seconds(), o.offerCands, o.answerCands)
 		return
 	}
@@ -177,5 +185,30 @@ func runCell(t *testing.T, m *matrix, key string, server serverKind, turn bool, 
 		t.Errorf("did not connect (as theory allows) but did not fail cleanly: %s\n%s\n%s", why, o.offer.transcript(), o.answer.transcript())
 	default:
 		t.Logf("did not connect, as theory allows, and failed cleanly (offer exit 1); candidates offer %s, answer %s", o.offerCands, o.answerCands)
+	}
+}
+
+// TestNATTURNSecretCredentials connects two peers behind symmetric NATs,
+// which only a relay can join, through our relay and through coturn with
+// time-limited credentials derived from a shared secret (coturn's
+// use-auth-secret) instead of a static user.
+func TestNATTURNSecretCredentials(t *testing.T) {
+	netns.Require(t)
+	t.Parallel()
+	for _, kind := range []serverKind{ourRelaySecret, coturnSecret} {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			sym := netns.SideConfig{NAT: netns.MasqueradeRandomFully}
+			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{sym, sym}})
+			servers := startServer(t, top, kind, true)
+			if !strings.Contains(servers.user, ":") {
+				t.Fatalf("TURN user %q is not a time-limited expiry:user name", servers.user)
+			}
+			o := session{top: top, servers: servers}.run(t)
+			if !o.connected {
+				t.Fatalf("symmetric NATs through %s with user %q: no connection (offer exit %d, answer exit %d; candidates offer %s, answer %s)\n%s\n%s", kind, servers.user, o.offerExit, o.answerExit, o.offerCands, o.answerCands, o.offer.transcript(), o.answer.transcript())
+			}
+			t.Logf("connected %.2fs after the answer was applied", o.connectTime.Seconds())
+		})
 	}
 }

@@ -20,8 +20,12 @@ import (
 type serverKind string
 
 const (
-	// ourRelay is the relay package, run inside the test process.
+	// ourRelay is the relay package, run inside the test process, with a
+	// static user.
 	ourRelay serverKind = "relay"
+	// ourRelaySecret is the same server with time-limited credentials made
+	// from its shared secret (as coturn's use-auth-secret).
+	ourRelaySecret serverKind = "relay-secret"
 	// coturnStatic is coturn with a static user (lt-cred-mech).
 	coturnStatic serverKind = "coturn"
 	// coturnSecret is coturn with use-auth-secret: time-limited
@@ -47,15 +51,15 @@ func startServer(t testing.TB, top *netns.Topology, kind serverKind, turn bool) 
 	s := iceServers{stun: "stun:" + addr}
 	user, pass := labUser, labPass
 	switch kind {
-	case ourRelay:
-		startRelay(t, top, addr)
+	case ourRelay, ourRelaySecret:
+		s.relay = startRelay(t, top, addr)
 	case coturnStatic, coturnSecret:
 		startCoturn(t, top, kind == coturnSecret)
-		if kind == coturnSecret {
-			user, pass = relay.TURNRESTCredentials(labSecret, labUser, time.Hour, time.Now())
-		}
 	default:
 		t.Fatalf("unknown server kind %q", kind)
+	}
+	if kind == ourRelaySecret || kind == coturnSecret {
+		user, pass = relay.TURNRESTCredentials(labSecret, labUser, time.Hour, time.Now())
 	}
 	if turn {
 		s.turn, s.user, s.pass = "turn:"+addr+"?transport=udp", user, pass

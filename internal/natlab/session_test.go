@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qrtc/qrtc/internal/netns"
+	"github.com/qrtc/qrtc/relay"
 )
 
 // iceServers are the --stun and --turn flags a session's two sides get.
@@ -15,6 +16,22 @@ type iceServers struct {
 	stun       string // stun:IP:PORT
 	turn       string // turn:IP:PORT?transport=udp, or "" for none
 	user, pass string // TURN credentials
+	// relay is the server when it is our relay package (nil for coturn),
+	// for its statistics.
+	relay *relay.Server
+}
+
+// relayedBytes returns how many bytes the relay carried for the lab's user
+// both ways, or -1 when the server is not ours.
+func (s iceServers) relayedBytes() int64 {
+	if s.relay == nil {
+		return -1
+	}
+	var n uint64
+	for _, u := range s.relay.Stats() {
+		n += u.BytesToPeers + u.BytesFromPeers
+	}
+	return int64(n)
 }
 
 func (s iceServers) args() []string {
