@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/webrtc/v4"
+
 	"github.com/qrtc/qrtc/peer"
 )
 
@@ -408,7 +410,7 @@ func TestBadConfig(t *testing.T) {
 		{"negative gather timeout", peer.Config{GatherTimeout: -time.Second}, peer.ErrBadConfig},
 		{"tiny peer-gone timeout", peer.Config{PeerGoneTimeout: time.Second}, peer.ErrBadConfig},
 		{"tiny max message", peer.Config{MaxMessageSize: 10}, peer.ErrBadConfig},
-		{"bad ICE URL", peer.Config{ICEServers: []webrtcICEServer{{URLs: []string{"http://example.invalid"}}}}, peer.ErrBadConfig},
+		{"bad ICE URL", peer.Config{ICEServers: []webrtc.ICEServer{{URLs: []string{"http://example.invalid"}}}}, peer.ErrBadConfig},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p, err := peer.New(tc.cfg)
@@ -519,12 +521,12 @@ func TestContextCancel(t *testing.T) {
 
 // silentSTUN returns an ICE server list naming a UDP socket on 127.0.0.1
 // that never answers.
-func silentSTUN(t testing.TB) []webrtcICEServer {
+func silentSTUN(t testing.TB) []webrtc.ICEServer {
 	t.Helper()
 	conn, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen for the silent STUN server: %v", err)
 	}
 	t.Cleanup(func() { conn.Close() })
-	return []webrtcICEServer{{URLs: []string{"stun:" + conn.LocalAddr().String()}}}
+	return []webrtc.ICEServer{{URLs: []string{"stun:" + conn.LocalAddr().String()}}}
 }
