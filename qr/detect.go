@@ -2,6 +2,7 @@ package qr
 
 import (
 	"math"
+	"sort"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
@@ -15,11 +16,79 @@ import (
 // module size measured at the finder patterns is off, and so is that
 // estimate, most of all for large versions.
 func detectDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any) (string, bool) {
-	info, err := detector.NewFinderPatternFinder(m, nil).Find(hints)
+	finder := detector.NewFinderPatternFinder(m, nil)
+	info, err := finder.Find(hints)
 	if err != nil {
+		// gozxing gives up when the three finder patterns' module sizes
+		// differ much, as they do under strong perspective; choose among
+		// its candidates with a looser test.
+		for _, t := range looseTriples(finder.GetPossibleCenters()) {
+			if text, ok := readTriple(m, dec, hints, t[1], t[2], t[0]); ok {
+				return text, true
+			}
+		}
 		return "", false
 	}
-	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	return readTriple(m, dec, hints, info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft())
+}
+
+// looseTriples returns up to three triples of finder-pattern candidates
+// that could be one symbol's, ordered (bottom left, top left, top right),
+// the most square first: the two sides from the top-left pattern about
+// equal and about perpendicular, module sizes within a factor of 3.
+func looseTriples(cands []*detector.FinderPattern) [][3]*detector.FinderPattern {
+	var good []*detector.FinderPattern
+	for _, c := range cands {
+		if c.GetCount() >= 2 {
+			good = append(good, c)
+		}
+	}
+	if len(good) < 3 {
+		good = cands
+	}
+	if len(good) > 12 {
+		good = good[:12]
+	}
+	type scored struct {
+		t     [3]*detector.FinderPattern
+		score float64
+	}
+	var all []scored
+	for i := 0; i < len(good); i++ {
+		for j := i + 1; j < len(good); j++ {
+			for k := j + 1; k < len(good); k++ {
+				a, b, c := gozxing.ResultPoint_OrderBestPatterns(good[i], good[j], good[k])
+				bl, tl, tr := a.(*detector.FinderPattern), b.(*detector.FinderPattern), c.(*detector.FinderPattern)
+				sizes := []float64{bl.GetEstimatedModuleSize(), tl.GetEstimatedModuleSize(), tr.GetEstimatedModuleSize()}
+				if max(sizes[0], sizes[1], sizes[2]) > 3*min(sizes[0], sizes[1], sizes[2]) {
+					continue
+				}
+				ux, uy := tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()
+				vx, vy := bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY()
+				lu, lv := math.Hypot(ux, uy), math.Hypot(vx, vy)
+				if lu < 7*sizes[1] || lv < 7*sizes[1] || lu > 2*lv || lv > 2*lu {
+					continue
+				}
+				cos := math.Abs(ux*vx+uy*vy) / (lu * lv)
+				if cos > 0.5 {
+					continue
+				}
+				all = append(all, scored{[3]*detector.FinderPattern{bl, tl, tr}, cos + math.Abs(math.Log(lu/lv))})
+			}
+		}
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].score < all[j].score })
+	var out [][3]*detector.FinderPattern
+	for i := 0; i < len(all) && i < 3; i++ {
+		out = append(out, all[i].t)
+	}
+	return out
+}
+
+// readTriple reads the symbol whose finder patterns are centred at tl, tr
+// and bl.
+func readTriple(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any,
+	tl, tr, bl *detector.FinderPattern) (string, bool) {
 	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
 	if ms < 1 {
 		return "", false
