@@ -28,20 +28,24 @@
 //  1. A copy area-averaged down to about 1000 pixels on its longest side
 //     (a phone photo is mostly fast to read there), thresholded per block
 //     (uneven light), read as dark-on-light and, flipped, light-on-dark (a
-//     code on a dark-theme terminal). Finder patterns are located once and
-//     neighbouring symbol sizes are tried, which rescues strong
-//     perspective; then the whole picture is read as a pure symbol (a
-//     clean image the finder-pattern detector misses). Faint pictures are
-//     contrast-stretched and read again.
+//     code on a dark-theme terminal). Finder patterns are located once;
+//     neighbouring symbol sizes are tried, and when gozxing rejects the
+//     finder patterns because their sizes differ, the most square triple of
+//     its candidates is used instead: both rescue strong perspective. Then
+//     the whole picture is read as a pure symbol (a clean image the
+//     finder-pattern detector misses). Faint pictures are
+//     contrast-stretched and read again, also with one Otsu threshold.
 //  2. Finer copies of a large picture, down to full resolution: a small
 //     code in a big picture.
-//  3. Terminal screenshots: the ink of each glyph grown right and down by
-//     a few pixels, which fills the gaps a font's line spacing leaves
-//     between rows of half blocks and gives each module its full height,
-//     then morphological closings (ASCII "#" characters) and coarser
-//     copies (noise, blur).
-//  4. A single global threshold (heavy blur), and small soft pictures
-//     enlarged twice.
+//  3. Terminal screenshots: first the rows and columns without any dark
+//     pixel are removed (the gaps a font's line spacing and cell width
+//     leave between half blocks; no row or column inside a QR code is all
+//     light); then the ink of each glyph grown right and down by a few
+//     pixels (gaps in tilted screenshots), morphological closings (ASCII
+//     "#" characters) and coarser copies (noise, blur).
+//  4. A single global threshold (heavy blur); averages over windows of
+//     about a module thresholded by Otsu's method (the texture of ASCII
+//     drawings); small soft pictures enlarged twice.
 //
 // Mirrored codes (selfie cameras) are read by gozxing's decoder directly.
 // Byte-mode data comes back as the stored bytes, unless the symbol declares
