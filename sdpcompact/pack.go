@@ -3,7 +3,6 @@ package sdpcompact
 import (
 	"encoding/hex"
 	"fmt"
-	"net/netip"
 	"strings"
 )
 
@@ -28,15 +27,6 @@ var transports = [...]struct{ protocol, tcpType string }{
 
 // candidateTypes are the candidate types with their 2-bit code.
 var candidateTypes = [...]string{"host", "srflx", "prflx", "relay"}
-
-// Address kinds in a token.
-const (
-	addrIPv4     = 0 // "00": 32 bits
-	addrIPv6     = 1 // "01": 128 bits
-	addrMDNS     = 2 // "10": 122 bits of a version 4 UUID, "<uuid>.local"
-	addrHostname = 6 // "110": length and host-name characters
-	addrSame     = 7 // "111": index of an earlier candidate with this address
-)
 
 // Credential alphabets in a token.
 const (
@@ -372,52 +362,6 @@ func refBits(n int) int {
 	return b
 }
 
-// packAddress writes an address, as a reference to an earlier candidate's
-// address when there is one.
-func packAddress(w *bitWriter, earlier []Candidate, a string) error {
-	for i, e := range earlier {
-		if e.Address == a {
-			w.write(addrSame, 3)
-			w.write(uint64(i), refBits(len(earlier)))
-			return nil
-		}
-	}
-	if ip, err := netip.ParseAddr(a); err == nil && ip.Zone() == "" && ip.String() == a {
-		if ip.Is4() {
-			w.write(addrIPv4, 2)
-			b := ip.As4()
-			w.bytes(b[:])
-		} else {
-			w.write(addrIPv6, 2)
-			b := ip.As16()
-			w.bytes(b[:])
-		}
-		return nil
-	}
-	if u := mdnsUUID(a); u != nil {
-		w.write(addrMDNS, 2)
-		w.bytes(u[:6])
-		w.write(uint64(u[6]&0x0f), 4)
-		w.write(uint64(u[7]), 8)
-		w.write(uint64(u[8]&0x3f), 6)
-		w.bytes(u[9:])
-		return nil
-	}
-	if len(a) == 0 || len(a) > maxStringLen {
-		return fmt.Errorf("%w: address %q is not an IP address or a host name", ErrMalformedSDP, clip(a, 40))
-	}
-	w.write(addrHostname, 3)
-	w.expGolomb(uint64(len(a)-1), 0)
-	for i := 0; i < len(a); i++ {
-		x := hostCharValue(a[i])
-		if x < 0 {
-			return fmt.Errorf("%w: address %q is not an IP address or a host name", ErrMalformedSDP, clip(a, 40))
-		}
-		w.write(uint64(x), 6)
-	}
-	return nil
-}
-
 // mdnsUUID returns the bytes of a "<uuid>.local" name whose UUID is a
 // lower-case RFC 9562 version 4 UUID, or nil.
 func mdnsUUID(a string) []byte {
@@ -633,46 +577,4 @@ func unpackCandidate(r *bitReader, earlier []Candidate) (Candidate, error) {
 	}
 	c.RelatedPort = int(r.read(16))
 	return c, r.err
-}
-
-// unpackAddress reads what packAddress wrote.
-func unpackAddress(r *bitReader, earlier []Candidate) (string, error) {
-	switch r.read(2) {
-	case addrIPv4:
-		var b [4]byte
-		copy(b[:], r.bytes(4))
-		return netip.AddrFrom4(b).String(), r.err
-	case addrIPv6:
-		var b [16]byte
-		copy(b[:], r.bytes(16))
-		return netip.AddrFrom16(b).String(), r.err
-	case addrMDNS:
-		u := make([]byte, 16)
-		copy(u, r.bytes(6))
-		u[6] = 0x40 | byte(r.read(4))
-		u[7] = byte(r.read(8))
-		u[8] = 0x80 | byte(r.read(6))
-		copy(u[9:], r.bytes(7))
-		return formatUUID(u) + ".local", r.err
-	}
-	if r.flag() {
-		i := r.read(refBits(len(earlier)))
-		if r.err != nil || i >= uint64(len(earlier)) {
-			return "", orInvalid(r.err)
-		}
-		return earlier[i].Address, nil
-	}
-	n := r.expGolomb(0)
-	if r.err != nil || n >= maxStringLen {
-		return "", orInvalid(r.err)
-	}
-	b := make([]byte, n+1)
-	for i := range b {
-		x := r.read(6)
-		if x >= uint64(len(hostChars)) {
-			return "", orInvalid(r.err)
-		}
-		b[i] = hostChars[x]
-	}
-	return string(b), r.err
 }
