@@ -6,7 +6,8 @@
 // candidate already gathered (no trickle ICE, RFC 8838), travels as a token
 // that a person shows as a QR code or pastes into a chat. An offer made by
 // qrtc's own peer with one IPv4 host candidate is 95 characters (QR version
-// 5 at level M); a Chromium or Firefox offer with an mDNS host candidate and
+// 5 at level M), with an IPv4 and an IPv6 host candidate (192.0.2.2 and
+// fd00::2) 107; a Chromium or Firefox offer with an mDNS host candidate and
 // a server-reflexive candidate is about 133. The package is pure: no I/O, no
 // network, standard library only.
 //
@@ -147,11 +148,34 @@
 //	  1 bit  host UDP, else 2 bits type (0 host, 1 srflx, 2 prflx, 3 relay)
 //	         and 2 bits transport (0 UDP, 1 TCP active, 2 TCP passive,
 //	         3 TCP so)
-//	  address: 00 IPv4 (32 bits), 01 IPv6 (128 bits), 10 mDNS name of a
-//	         version 4 UUID (the 122 bits that are not fixed), 110 host
-//	         name (EG(0) length minus one, 6 bits a character of
-//	         a-z 0-9 - . _), 111 same address as earlier candidate i
-//	         (ceil(log2(earlier candidates)) bits)
+//	  address, one of these kinds:
+//	         00     IPv4, 32 bits
+//	         010    IPv6, 128 bits
+//	         0110   prefix of earlier candidate i: ceil(log2(earlier
+//	                candidates)) bits i, then for IPv4 (sharing the first
+//	                24 bits with i's address) the last 8 bits, for IPv6
+//	                (sharing the first g >= 4 of the 8 16-bit groups) 2 bits
+//	                g-4, then the 8-g groups after them
+//	         01110  IPv6 around a run of zero groups: 3 bits a, 3 bits b
+//	                (a+b <= 7), the first a groups, the last b groups; the
+//	                groups between are zero
+//	         01111  IPv6 link-local fe80::/64 (RFC 4291 section 2.5.6):
+//	                the 64-bit interface id
+//	         10     mDNS name of a version 4 UUID (the 122 bits that are
+//	                not fixed)
+//	         110    same address as earlier candidate i (ceil(log2(earlier
+//	                candidates)) bits)
+//	         111    host name (EG(0) length minus one, 6 bits a character
+//	                of a-z 0-9 - . _)
+//	         An address takes the kind with the fewest bits; on a tie the
+//	         kind listed first. The prefix kind refers to the earlier
+//	         candidate with an IP address of the same family that shares
+//	         the most leading 16-bit groups (IPv6) or the first 24 bits
+//	         (IPv4), the first such candidate on a tie; the zero-run kind
+//	         uses the longest run of zero groups, the first on a tie.
+//	         Same always wins when it applies. fd00::2 takes 43 bits, a
+//	         second address in the /64 of an earlier one 70 and the bits
+//	         of i, fe80::1c2d:3e4f:5a6b:7c8d 69.
 //	  port:  16 bits; for TCP active 1 bit "port 9" (RFC 6544 section 4.5)
 //	         first
 //	  non-host candidates: 0 raddr 0.0.0.0 rport 0 (hidden by browsers),
