@@ -17,21 +17,26 @@ func TestSizeFloors(t *testing.T) {
 	for _, tc := range []struct {
 		file string
 		max  int
+		qr   int // highest QR version at level M, or 0
 	}{
-		{"pion-host-offer", 96},
-		{"pion-host-answer", 96},
-		{"edge-chromium-mdns-srflx-offer", 140},
-		{"edge-firefox-mdns-srflx-offer", 140},
-		{"safari-offer-mdns-srflx", 140},
+		{"pion-host-offer", 96, 5},
+		{"pion-host-answer", 96, 5},
+		{"edge-pion-dualstack-offer", 110, 5},
+		{"edge-chromium-mdns-srflx-offer", 140, 0},
+		{"edge-firefox-mdns-srflx-offer", 140, 0},
+		{"safari-offer-mdns-srflx", 140, 0},
+		{"chromium-offer-raw-dualstack", 130, 0},
+		{"firefox-offer-raw-dualstack", 130, 0},
+		{"edge-ipv6-privacy-offer", 160, 0},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			tok := realToken(t, tc.file)
 			if len(tok) > tc.max {
 				t.Errorf("Encode(%s) has %d characters, want at most %d", tc.file, len(tok), tc.max)
 			}
-			if tc.max == 96 {
-				if v := qrVersion(t, tok); v > 5 {
-					t.Errorf("QR code of the %s token is version %d at level M, want at most 5", tc.file, v)
+			if tc.qr > 0 {
+				if v := qrVersion(t, tok); v > tc.qr {
+					t.Errorf("QR code of the %s token is version %d at level M, want at most %d", tc.file, v, tc.qr)
 				}
 			}
 		})
