@@ -2,6 +2,7 @@ package sdpcompact
 
 import (
 	"errors"
+	"net/netip"
 	"strings"
 	"testing"
 )
@@ -166,4 +167,44 @@ func TestAddressInvalid(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzAddress packs an IP address after two earlier candidates' addresses
+// (4 bytes IPv4, 16 bytes IPv6, else an mDNS name) and reads it back.
+func FuzzAddress(f *testing.F) {
+	for _, tc := range addressCases {
+		var in [3][]byte
+		addrs := []string{"", "", tc.addr}
+		copy(addrs[:2], tc.earlier)
+		for i, a := range addrs {
+			if ip, ok := canonicalIP(a); ok {
+				in[i] = ip.AsSlice()
+			}
+		}
+		f.Add(in[0], in[1], in[2])
+	}
+	f.Fuzz(func(t *testing.T, a, b, c []byte) {
+		var addrs []string
+		for _, x := range [][]byte{a, b, c} {
+			ip, ok := netip.AddrFromSlice(x)
+			if !ok {
+				addrs = append(addrs, "ac26935d-47d0-488d-9abe-9c16d04815e3.local")
+				continue
+			}
+			addrs = append(addrs, ip.String())
+		}
+		earlier := hostCandidates(addrs[:2]...)
+		w := &bitWriter{}
+		if err := packAddress(w, earlier, addrs[2]); err != nil {
+			t.Fatalf("packAddress(%q after %q) = %v", addrs[2], addrs[:2], err)
+		}
+		if len(w.bits) > 3+128 {
+			t.Errorf("packAddress(%q) = %d bits, more than an IPv6 address in full", addrs[2], len(w.bits))
+		}
+		r := &bitReader{bits: w.bits}
+		got, err := unpackAddress(r, earlier)
+		if err != nil || got != addrs[2] || r.pos != len(w.bits) {
+			t.Fatalf("unpackAddress(packAddress(%q after %q)) = %q, %v after %d of %d bits", addrs[2], addrs[:2], got, err, r.pos, len(w.bits))
+		}
+	})
 }
