@@ -2,6 +2,7 @@ package natlab
 
 import (
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ const conntrackTimeout = 30 * time.Second
 func lateAnswer(t *testing.T, delay time.Duration) {
 	side := netns.SideConfig{NAT: netns.Masquerade, UDPTimeout: conntrackTimeout, UDPStreamTimeout: conntrackTimeout}
 	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{side, side}})
-	checkConntrackTimeouts(t, top)
+	checkConntrackTimeouts(t, top, conntrackTimeout)
 	servers := startServer(t, top, ourRelay, false)
 	o := session{top: top, servers: servers, answerDelay: delay, timeout: delay + 10*time.Minute}.run(t)
 	if !o.connected {
@@ -31,11 +32,11 @@ func lateAnswer(t *testing.T, delay time.Duration) {
 }
 
 // checkConntrackTimeouts checks that the routers really forget idle UDP
-// mappings after conntrackTimeout: the sysctls are per network namespace,
-// so the routers' values must be the lab's whatever the machine's are.
-func checkConntrackTimeouts(t *testing.T, top *netns.Topology) {
+// mappings after timeout: the sysctls are per network namespace, so the
+// routers' values must be the lab's whatever the machine's are.
+func checkConntrackTimeouts(t *testing.T, top *netns.Topology, timeout time.Duration) {
 	t.Helper()
-	want := strings.TrimSuffix(conntrackTimeout.String(), "s")
+	want := strconv.Itoa(int(timeout / time.Second))
 	for _, s := range top.Sides {
 		for _, key := range []string{"nf_conntrack_udp_timeout", "nf_conntrack_udp_timeout_stream"} {
 			out, err := s.Router.Command(t.Context(), "cat", "/proc/sys/net/netfilter/"+key).Output()

@@ -21,8 +21,9 @@ const binEnv = "QRTC_NATLAB_BIN"
 // otherwise. The lab's tests spend their time waiting on the network (ICE
 // timeouts, late answers), not on the CPU, and each has its own topology, so
 // many run at once even on 2 cores: the default (GOMAXPROCS) would run the
-// matrix's cells two at a time.
-const labParallel = "12"
+// matrix's cells two at a time. Enough for every cell of both matrices and
+// the other tests at once (about 80 sessions, 160 mostly idle processes).
+const labParallel = "96"
 
 func TestMain(m *testing.M) {
 	flag.Parse()

@@ -94,13 +94,16 @@ func (s session) run(t testing.TB) outcome {
 		common = append(common, "--timeout", s.timeout.String())
 	}
 	a, b := s.top.Sides[0].Clients[0], s.top.Sides[1].Clients[0]
+	var offer, answer *proc
+	stopTrace := trace(t, s.top)
+	defer func() { stopTrace(offer, answer) }()
 
-	offer := startQRTC(t, a, "offer", append([]string{"offer"}, common...)...)
+	offer = startQRTC(t, a, "offer", append([]string{"offer"}, common...)...)
 	offerToken, err := offer.stdout.wait(func(string) bool { return true }, time.Minute)
 	if err != nil {
 		t.Fatalf("qrtc offer in %s printed no token: %v\n%s", a.Name, err, offer.transcript())
 	}
-	answer := startQRTC(t, b, "answer", append(append([]string{"answer"}, common...), offerToken.text)...)
+	answer = startQRTC(t, b, "answer", append(append([]string{"answer"}, common...), offerToken.text)...)
 	answerToken, err := answer.stdout.wait(func(string) bool { return true }, time.Minute)
 	if err != nil {
 		t.Fatalf("qrtc answer in %s printed no token: %v\n%s\n%s", b.Name, err, offer.transcript(), answer.transcript())
