@@ -96,6 +96,8 @@ func (m *matrix) table(server serverKind, turn bool, delay time.Duration) string
 			switch {
 			case !r.done:
 				s = "not run"
+			case r.note == "(skipped)":
+				s = "skipped (WIP)"
 			case r.connected:
 				s = fmt.Sprintf("%.2fs %s", r.time.Seconds(), r.note)
 			default:
