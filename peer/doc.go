@@ -59,6 +59,16 @@
 //     connection without closing the channel first (Close, an SCTP abort);
 //   - ErrClosed after this side's Shutdown or Close.
 //
+// The difference between the first two is decided when the channel closes,
+// from the state of the SCTP association under it: a stream reset (RFC 8831
+// section 6.7) on an established association is a graceful end; a channel
+// that closed because the association ended (an ABORT, which Close sends,
+// RFC 9260 section 9.1; a DTLS close; a transport error) is a vanished
+// peer. Shutdown therefore keeps the association up until the other side
+// has answered the reset, and a little longer. A browser page that calls
+// dc.close() and then pc.close() at once may be seen as gone; one that
+// waits for its channel's close event is seen as having left.
+//
 // # Verification phrase
 //
 // Phrase returns four words derived from SHA-256 of both sides' DTLS

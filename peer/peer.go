@@ -40,16 +40,15 @@ const (
 // STUN timeout does not bound TURN allocations).
 const gatherSlack = 300 * time.Millisecond
 
-// closeGrace and closeLinger tell a graceful end from a vanished peer. When
-// the channel closes, Receive waits up to closeGrace for the connection
-// under it to close too: if it does, the other side closed its whole
-// connection without closing the channel first (ErrPeerGone); if not, it
-// closed the channel on purpose (io.EOF). Shutdown therefore keeps the
-// connection up for closeLinger after the channel has closed.
-const (
-	closeGrace  = 250 * time.Millisecond
-	closeLinger = 1 * time.Second
-)
+// closeLinger is how long Shutdown keeps the connection up after its own
+// channel has closed, that is after the other side has answered the stream
+// reset (RFC 8831 section 6.7). The other side decides "graceful" when its
+// channel closes, by checking that the SCTP association is still
+// established; the linger only has to outlast the scheduling of that one
+// callback, so it is generous. It ends early when the other side tears the
+// connection down, which a qrtc peer does right after its Receive returned
+// io.EOF.
+const closeLinger = 2 * time.Second
 
 // Peer is one end of a qrtc connection: a pion PeerConnection with one
 // reliable, ordered data channel that carries text messages.
@@ -377,7 +376,14 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 	})
 }
 
-// onChannelClose decides why the channel closed.
+// onChannelClose decides why the channel closed, at once, from the state
+// of the SCTP association under it. pion closes the channel after a stream
+// reset (RFC 8831 section 6.7: the other side closed the channel on
+// purpose) and after the association ended (an ABORT, which pion's
+// PeerConnection.Close sends; a DTLS close; a transport error). When the
+// association ended, pion marks it closed before it fails the channel's
+// reads, so a closed association here means the other side vanished. A
+// live association means a reset: the other side left gracefully.
 func (p *Peer) onChannelClose() {
 	p.dcClosedOnce.Do(func() { close(p.dcClosedCh) })
 	p.mu.Lock()
@@ -387,17 +393,13 @@ func (p *Peer) onChannelClose() {
 		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
 		return
 	}
-	grace := time.NewTimer(closeGrace)
-	defer grace.Stop()
-	select {
-	case <-p.connEndCh:
+	if _, up := p.pc.SCTP().Metadata(); !up {
+		p.connEndOnce.Do(func() { close(p.connEndCh) })
 		p.end(fmt.Errorf("%w: the connection closed without the chat being closed first", ErrPeerGone))
-	case <-p.closedCh:
-		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
-	case <-grace.C:
-		p.logf("the other side closed the chat")
-		p.end(io.EOF)
+		return
 	}
+	p.logf("the other side closed the chat")
+	p.end(io.EOF)
 }
 
 // connectionEnded records that the transport under the channel is gone.
@@ -620,8 +622,9 @@ func (p *Peer) shutdownChannel(ctx context.Context, dc *webrtc.DataChannel) erro
 	case <-ctx.Done():
 		return fmt.Errorf("peer: shutdown: waiting for the other side to close the channel: %w", ctx.Err())
 	}
-	// Keep the connection up a moment so that the other side sees a closed
-	// channel on a live connection (io.EOF), not a dropped one.
+	// The other side has processed our reset. Keep the connection up while
+	// it decides, on its callback, that the association is still up
+	// (io.EOF), unless it tears the connection down first.
 	linger := time.NewTimer(closeLinger)
 	defer linger.Stop()
 	select {
@@ -634,7 +637,10 @@ func (p *Peer) shutdownChannel(ctx context.Context, dc *webrtc.DataChannel) erro
 }
 
 // Close ends the connection at once, without waiting for anything sent to
-// arrive; the other side sees ErrPeerGone. It returns after every Peer
+// arrive; the other side sees ErrPeerGone. pion's PeerConnection.Close
+// aborts the SCTP association (an ABORT chunk, RFC 9260 section 9.1)
+// without resetting the channel's streams first, so the other side never
+// mistakes Close for a graceful end. It returns after every Peer
 // callback has returned and pion has closed its sockets. Close is
 // idempotent.
 func (p *Peer) Close() error {
