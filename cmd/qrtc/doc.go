@@ -20,7 +20,17 @@
 // # Streams
 //
 // Standard output carries data only: first the own token as one line, then
-// the messages received, one per line (or the output of a helper). Standard
+// the messages received, one per line (or the output of a helper).
+//
+// A message is printed exactly as it came unless it contains a line break
+// (LF or CR). qrtc sends each input line as one message, so it never sends
+// a line break, and text piped through two qrtc comes out byte for byte as it
+// went in, backslashes included. Browsers and other WebRTC programs can send
+// line breaks: such a message is printed on one line with every "\" written
+// as "\\", LF as "\n" and CR as "\r", so that it can be turned back. Only a
+// message that contains the characters "\n" or "\r" and no line break reads
+// the same as an escaped one; escaping every backslash would end that doubt
+// but change every line with a backslash sent between two qrtc. Standard
 // error carries everything meant for people: the QR code, prompts, status,
 // the verification phrase and errors, each error as one line starting with
 // "qrtc:". The QR code is drawn with half blocks and explicit colours when

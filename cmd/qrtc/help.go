@@ -42,10 +42,14 @@ Example:
   Both sides print "connected" and the same verification phrase; then every
   line typed is sent to the other side. Ctrl-D leaves.
 
-stdout carries only data (the own token, then the messages received); stderr
-carries everything for people. Exit codes: 0 session ended normally, 1 could
-not connect / timed out / the other side vanished, 2 bad usage or bad input,
-130 interrupted (Ctrl-C).
+stdout carries only data (the own token, then the messages received, one per
+line); stderr carries everything for people. A message that contains a line
+break (browsers can send them; qrtc never does) is printed on one line with
+"\" written "\\", LF "\n" and CR "\r"; every other message is printed as it
+came.
+
+Exit codes: 0 session ended normally, 1 could not connect / timed out / the
+other side vanished, 2 bad usage or bad input, 130 interrupted (Ctrl-C).
 
 Run "qrtc COMMAND --help" for the flags and examples of each command.
 `
@@ -60,7 +64,8 @@ lines works too) or the path of an image of the answer's QR code. A bad answer
 typed at a terminal is explained and asked for again; from a pipe it ends qrtc
 with exit code 2. Once connected, both sides print the same verification phrase;
 every further line of standard input is sent as one message and every message
-received is printed on stdout. End of input (Ctrl-D) ends the session after
+received is printed on stdout, one per line (line breaks escaped, see
+"qrtc --help"). End of input (Ctrl-D) ends the session after
 everything sent has been delivered.
 
 Example:
@@ -78,7 +83,7 @@ offer is read from standard input. Prints the answer token on stdout (one line)
 and draws it as a QR code on stderr: the other side pastes it into its
 "qrtc offer". Once connected, both sides print the same verification phrase;
 every line of standard input is sent as one message and every message received
-is printed on stdout. End of input (Ctrl-D) ends the session.
+is printed on stdout, one per line (line breaks escaped, see "qrtc --help"). End of input (Ctrl-D) ends the session.
 
 Example:
   qrtc answer offer.jpg
