@@ -35,6 +35,9 @@
 // the verification phrase and errors, each error as one line starting with
 // "qrtc:". The QR code is drawn with half blocks and explicit colours when
 // stderr is a terminal and NO_COLOR is unset, without colours otherwise.
+// Without colours the terminal's foreground colour is the ink, which turns
+// the code light on dark on a dark theme; when COLORFGBG names a dark
+// background, the code is drawn inverted so that it comes out dark on light.
 //
 // # Exit codes
 //

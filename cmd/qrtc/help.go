@@ -132,7 +132,8 @@ const qrHelp = `
 Usage: qrtc qr [flags] [TEXT]
 
 Draws any text as a QR code on stdout (half blocks, coloured on a terminal
-unless NO_COLOR is set), or writes it as a PNG image with --png. Without TEXT
+unless NO_COLOR is set; with NO_COLOR, inverted when COLORFGBG names a dark
+background), or writes it as a PNG image with --png. Without TEXT
 the text is read from standard input.
 
 Example:

@@ -242,28 +242,36 @@ func TestQRDrawing(t *testing.T) {
 
 func TestTerminalOptions(t *testing.T) {
 	tests := []struct {
-		name      string
-		tty       bool
-		noColor   string
-		ascii     bool
-		wantColor bool
+		name               string
+		tty                bool
+		noColor, colorfgbg string
+		ascii              bool
+		wantColor          bool
+		wantInvert         bool
 	}{
-		{"terminal", true, "", false, true},
-		{"terminal with NO_COLOR", true, "1", false, false},
-		{"pipe", false, "", false, false},
-		{"ascii on a terminal", true, "", true, false},
+		{"terminal", true, "", "", false, true, false},
+		{"terminal with NO_COLOR", true, "1", "", false, false, false},
+		{"pipe", false, "", "", false, false, false},
+		{"ascii on a terminal", true, "", "", true, false, false},
+		{"dark theme with colours", true, "", "15;0", false, true, false},
+		{"dark theme with NO_COLOR", true, "1", "15;0", false, false, true},
+		{"dark theme, three fields", true, "1", "15;default;0", false, false, true},
+		{"dark grey background", true, "1", "7;8", false, false, true},
+		{"ascii on a dark theme", true, "", "15;0", true, false, true},
+		{"light theme with NO_COLOR", true, "1", "0;15", false, false, false},
+		{"white background", true, "1", "0;7", false, false, false},
+		{"default background", true, "1", "0;default", false, false, false},
+		{"garbled COLORFGBG", true, "1", "0", false, false, false},
+		{"dark theme, pipe", false, "1", "15;0", false, false, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			st := &stdio{getenv: func(k string) string {
-				if k == "NO_COLOR" {
-					return tc.noColor
-				}
-				return ""
-			}}
+			env := map[string]string{"NO_COLOR": tc.noColor, "COLORFGBG": tc.colorfgbg}
+			st := &stdio{getenv: func(k string) string { return env[k] }}
 			opt := st.terminalOptions(tc.tty, tc.ascii)
-			if opt.Color != tc.wantColor {
-				t.Errorf("terminalOptions(tty=%v, ascii=%v) with NO_COLOR=%q: Color %v, want %v", tc.tty, tc.ascii, tc.noColor, opt.Color, tc.wantColor)
+			if opt.Color != tc.wantColor || opt.Invert != tc.wantInvert {
+				t.Errorf("terminalOptions(tty=%v, ascii=%v) with NO_COLOR=%q COLORFGBG=%q: Color %v, Invert %v; want Color %v, Invert %v",
+					tc.tty, tc.ascii, tc.noColor, tc.colorfgbg, opt.Color, opt.Invert, tc.wantColor, tc.wantInvert)
 			}
 			if tc.ascii != (opt.Style == qr.StyleASCII) {
 				t.Errorf("terminalOptions(ascii=%v): Style %v", tc.ascii, opt.Style)

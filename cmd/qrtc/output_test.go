@@ -161,4 +161,3 @@ func TestMessagesFromAnotherProgram(t *testing.T) {
 		})
 	}
 }
-

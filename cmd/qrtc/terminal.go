@@ -76,6 +76,13 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 // terminalOptions chooses how a QR code is drawn on a stream: half blocks
 // with explicit colours on a terminal unless NO_COLOR is set, plain half
 // blocks otherwise, ASCII when asked.
+//
+// Without colours the ink is the terminal's foreground colour, so a plain
+// code comes out light on dark on a dark theme: inverted, which many
+// scanners read poorly. No plain drawing is the right way round on both
+// themes, so on a terminal whose COLORFGBG (set by rxvt, Konsole, iTerm2
+// and others) names a dark background the code is drawn inverted (ink for
+// the light modules and the quiet zone), which makes it dark on light there.
 func (st *stdio) terminalOptions(tty, ascii bool) qr.TerminalOptions {
 	opt := qr.TerminalOptions{Style: qr.StyleHalfBlock}
 	if ascii {
@@ -83,7 +90,24 @@ func (st *stdio) terminalOptions(tty, ascii bool) qr.TerminalOptions {
 	}
 	_, noColor := lookupEnv(st.getenv, "NO_COLOR")
 	opt.Color = tty && !noColor && !ascii
+	opt.Invert = tty && !opt.Color && darkBackground(st.getenv("COLORFGBG"))
 	return opt
+}
+
+// darkBackground reports whether a COLORFGBG value ("fg;bg" or
+// "fg;default;bg", colours as numbers of the 16-colour palette) names a dark
+// background: black, the dark colours 1 to 6, or dark grey (8). Anything it
+// cannot read counts as light, the way an unset COLORFGBG does.
+func darkBackground(colorfgbg string) bool {
+	fields := strings.Split(colorfgbg, ";")
+	if len(fields) < 2 {
+		return false
+	}
+	switch fields[len(fields)-1] {
+	case "0", "1", "2", "3", "4", "5", "6", "8":
+		return true
+	}
+	return false
 }
 
 // lookupEnv reports whether the variable is set to a non-empty value, as
