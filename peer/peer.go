@@ -558,8 +558,10 @@ func (p *Peer) GatherWarnings() []string {
 
 // Shutdown ends the chat gracefully: it waits until everything sent has
 // been delivered, closes the channel so that the other side's Receive
-// returns io.EOF, waits for the other side to confirm, and then closes the
-// Peer. If ctx ends first it closes the Peer at once and returns ctx's
+// returns io.EOF, waits for the other side to confirm (its reset of the
+// channel's stream), keeps the connection up for up to 2 s more while the
+// other side notices (less when the other side closes first, as a qrtc peer
+// does), and then closes the Peer. If ctx ends first it closes the Peer at once and returns ctx's
 // error. Shutdown is idempotent and safe to call after Close.
 func (p *Peer) Shutdown(ctx context.Context) error {
 	p.mu.Lock()
