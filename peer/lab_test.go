@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -188,7 +189,7 @@ func TestBrowsers(t *testing.T) {
 			if err := page.WaitOpen(ctx); err != nil {
 				t.Fatal(err)
 			}
-			toBrowser, toPion := "from pion, ünïcode ✓", "from the browser ✓"
+			toBrowser, toPion := "from pion, ünïcode ✓", "from the browser ✓\nand a second line\r\n"
 			c.say("send", &toBrowser)
 			if got, err := page.Receive(ctx); err != nil || got != toBrowser {
 				t.Errorf("browser received %q, %v; want %q", got, err, toBrowser)
@@ -198,6 +199,25 @@ func TestBrowsers(t *testing.T) {
 			}
 			if got := c.expect(ctx, "recv"); got != toPion {
 				t.Errorf("pion received %q, want %q", got, toPion)
+			}
+			if tc.browserOffers {
+				// pion leaves gracefully: the browser answers the reset
+				// of the stream and closes its channel.
+				c.say("shutdown", nil)
+				if got := childSays(t, ctx, c, "closed"); got != "<nil>" {
+					t.Errorf("Shutdown() with a browser = %s, want nil", got)
+				}
+				if err := waitLog(ctx, page, "channel closed"); err != nil {
+					t.Errorf("after pion's Shutdown: %v", err)
+				}
+				return
+			}
+			// The browser is killed: pion must see it vanish, not leave.
+			if err := b.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if got := childSays(t, ctx, c, "end"); !strings.Contains(got, "the other side is gone") {
+				t.Errorf("pion's Receive after the browser was killed = %q, want ErrPeerGone", got)
 			}
 		})
 	}
@@ -230,4 +250,44 @@ func checkMDNS(t *testing.T, sdp string, mdns bool) {
 func w3c(typ, sdp string) string {
 	b, _ := json.Marshal(map[string]string{"type": typ, "sdp": sdp})
 	return string(b)
+}
+
+// childSays waits for the helper peer's line with verb, skipping others,
+// and returns its argument.
+func childSays(t *testing.T, ctx context.Context, c *child, verb string) string {
+	t.Helper()
+	for {
+		select {
+		case line, ok := <-c.lines:
+			if !ok {
+				t.Fatalf("the helper peer exited; want a %q line", verb)
+			}
+			v, arg, _ := strings.Cut(line, " ")
+			if v != verb {
+				t.Logf("helper peer: %.200s", line)
+				continue
+			}
+			s, err := strconv.Unquote(arg)
+			if err != nil {
+				t.Fatalf("the helper peer said %.200q: %v", line, err)
+			}
+			return s
+		case <-ctx.Done():
+			t.Fatalf("waiting for the helper peer to say %q: %v", verb, ctx.Err())
+		}
+	}
+}
+
+// waitLog waits until the page's log holds want.
+func waitLog(ctx context.Context, page *browser.Page, want string) error {
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for !strings.Contains(page.Log(), want) {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return fmt.Errorf("the page never logged %q: %w; log:\n%s", want, ctx.Err(), page.Log())
+		}
+	}
+	return nil
 }
