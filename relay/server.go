@@ -25,8 +25,9 @@ type Server struct {
 	closed   bool
 	live     map[*allocation]struct{}
 	byRelay  map[string]*allocation
-	users    map[string]*UserStats // allocations that ended, and Allocations/Total of live ones
-	ending   sync.WaitGroup        // one per live allocation, done once ended has logged it
+	byClient map[string]*allocation // UDP client address -> its allocation
+	users    map[string]*UserStats  // allocations that ended, and Allocations/Total of live ones
+	ending   sync.WaitGroup         // one per live allocation, done once ended has logged it
 	tcpConns map[net.Conn]struct{}
 
 	logMu     sync.Mutex
@@ -47,6 +48,7 @@ func New(cfg Config) (*Server, error) {
 		cfg:      checked,
 		live:     make(map[*allocation]struct{}),
 		byRelay:  make(map[string]*allocation),
+		byClient: make(map[string]*allocation),
 		users:    make(map[string]*UserStats),
 		tcpConns: make(map[net.Conn]struct{}),
 	}
@@ -67,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	s.udp, s.port = udp, udpAddr.Port
 	gen := &generator{srv: s}
 	turnCfg := turn.ServerConfig{
-		PacketConnConfigs: []turn.PacketConnConfig{{PacketConn: udp, RelayAddressGenerator: gen, PermissionHandler: s.permit}},
+		PacketConnConfigs: []turn.PacketConnConfig{{PacketConn: &mismatchConn{PacketConn: udp, srv: s}, RelayAddressGenerator: gen, PermissionHandler: s.permit}},
 		LoggerFactory:     loggerFactory{s},
 		Realm:             checked.Realm,
 		AuthHandler:       s.authenticate,
@@ -317,6 +319,9 @@ func (s *Server) ended(a *allocation) {
 		if s.byRelay[a.relay.String()] == a {
 			delete(s.byRelay, a.relay.String())
 		}
+		if client, ok := a.clientAddr().(*net.UDPAddr); ok && s.byClient[client.String()] == a {
+			delete(s.byClient, client.String())
+		}
 		st := s.userLocked(a.user)
 		st.Allocations--
 		st.BytesToPeers += to
@@ -337,12 +342,31 @@ func (s *Server) ended(a *allocation) {
 func (s *Server) onAllocationCreated(client, _ net.Addr, _, _, _ string, relay net.Addr, _ int) {
 	s.mu.Lock()
 	a := s.byRelay[relay.String()]
+	if a != nil {
+		a.client.Store(client)
+		if udp, ok := client.(*net.UDPAddr); ok {
+			s.byClient[udp.String()] = a
+		}
+	}
 	s.mu.Unlock()
 	if a == nil {
 		return
 	}
-	a.client.Store(client)
 	s.logf("relay: allocation created: %s", a.describe())
+}
+
+// hasAllocation reports whether the UDP client address holds an allocation,
+// or may be about to: pion/turn reports an allocation before it answers the
+// Allocate request, so a client never sends a request that relies on its
+// allocation before hasAllocation knows of it.
+func (s *Server) hasAllocation(client net.Addr) bool {
+	udp, ok := client.(*net.UDPAddr)
+	if !ok {
+		return true // not ours to judge
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.byClient[udp.String()] != nil
 }
 
 // onAuth logs requests whose password did not match. Unknown and expired
