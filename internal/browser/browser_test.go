@@ -75,6 +75,16 @@ func TestBrowserToBrowser(t *testing.T) {
 				}
 			}
 			exchange(t, ctx, off, ans)
+			// A polite leave: the leaving page's channel closes once the
+			// other side answered its reset, and so does the other's.
+			if err := off.Leave(ctx, browser.Polite); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range []*browser.Page{off, ans} {
+				if err := p.WaitClosed(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
 		})
 	}
 }
@@ -83,16 +93,17 @@ func TestBrowserToBrowser(t *testing.T) {
 func exchange(t *testing.T, ctx context.Context, a, b *browser.Page) {
 	t.Helper()
 	for i, pair := range [][2]*browser.Page{{a, b}, {b, a}} {
-		msg := fmt.Sprintf("hello %d, ünïcode ✓", i)
-		if err := pair[0].Send(ctx, msg); err != nil {
-			t.Fatal(err)
-		}
-		got, err := pair[1].Receive(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != msg {
-			t.Errorf("received %q, want %q", got, msg)
+		for _, msg := range []string{fmt.Sprintf("hello %d, ünïcode ✓", i), "line\nbreaks\r\nand \\ \"quotes\""} {
+			if err := pair[0].Send(ctx, msg); err != nil {
+				t.Fatal(err)
+			}
+			got, err := pair[1].Receive(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != msg {
+				t.Errorf("received %q, want %q", got, msg)
+			}
 		}
 	}
 }

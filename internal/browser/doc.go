@@ -11,7 +11,10 @@
 // long-polls for the remote description, which the test supplies with
 // SetRemoteDescription. Once the channel opens, the page reports it, sends
 // every message the test passes to Send and reports every message it
-// receives, which the test reads with Receive.
+// receives, which the test reads with Receive. Leave ends the session the
+// way a web app would: Polite calls dc.close() and pc.close() only after the
+// channel's close event; Abrupt calls dc.close() and pc.close() at once.
+// WaitClosed waits for the channel's close event, whichever side closed it.
 //
 // Launch starts a browser on a Page's URL with a fresh profile in a temporary
 // directory, inside a namespace; Close kills it (its whole process group) and

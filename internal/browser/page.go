@@ -3,6 +3,7 @@ package browser
 import (
 	"context"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -41,6 +42,37 @@ func (r Role) String() string {
 	return fmt.Sprintf("Role(%d)", int(r))
 }
 
+// LeaveMode says how a page ends its session in Leave.
+type LeaveMode int
+
+// The two ways a page leaves.
+const (
+	// Polite calls dc.close() and, only after the channel's close event
+	// (the other side has answered the stream reset), pc.close().
+	Polite LeaveMode = iota + 1
+	// Abrupt calls dc.close() immediately followed by pc.close(); the other
+	// side may see the channel's reset, or only the association's end.
+	Abrupt
+)
+
+// String returns "polite" or "abrupt", the page's name for the mode.
+func (m LeaveMode) String() string {
+	switch m {
+	case Polite:
+		return "polite"
+	case Abrupt:
+		return "abrupt"
+	}
+	return fmt.Sprintf("LeaveMode(%d)", int(m))
+}
+
+// command is one entry of the page's command queue, in the JSON form the
+// page reads from GET /command: exactly one field is set.
+type command struct {
+	Send  *string `json:"send,omitempty"`
+	Leave string  `json:"leave,omitempty"`
+}
+
 // PageConfig configures a Page.
 type PageConfig struct {
 	// Role is the page's side of the exchange.
@@ -64,6 +96,7 @@ type Page struct {
 
 	local    chan string
 	open     chan struct{}
+	chClosed chan struct{}
 	commands chan string
 	received chan string
 	failed   chan struct{}
@@ -73,6 +106,7 @@ type Page struct {
 	remote    string
 	remoteSet chan struct{}
 	openOnce  sync.Once
+	chOnce    sync.Once
 	localOnce sync.Once
 	failOnce  sync.Once
 	closeOnce sync.Once
@@ -95,6 +129,7 @@ func NewPage(ns *netns.Namespace, cfg PageConfig) (*Page, error) {
 		ln:        ln,
 		local:     make(chan string, 1),
 		open:      make(chan struct{}),
+		chClosed:  make(chan struct{}),
 		commands:  make(chan string, 64),
 		received:  make(chan string, 1024),
 		failed:    make(chan struct{}),
@@ -107,6 +142,7 @@ func NewPage(ns *netns.Namespace, cfg PageConfig) (*Page, error) {
 	mux.HandleFunc("POST /local", p.serveLocal)
 	mux.HandleFunc("GET /remote", p.serveRemote)
 	mux.HandleFunc("POST /open", p.serveOpen)
+	mux.HandleFunc("POST /closed", p.serveClosed)
 	mux.HandleFunc("GET /command", p.serveCommand)
 	mux.HandleFunc("POST /received", p.serveReceived)
 	mux.HandleFunc("POST /log", p.serveLog)
@@ -172,15 +208,50 @@ func (p *Page) WaitOpen(ctx context.Context) error {
 
 // Send makes the page send msg on its data channel (once it is open).
 func (p *Page) Send(ctx context.Context, msg string) error {
+	return p.queue(ctx, command{Send: &msg}, fmt.Sprintf("message %q", msg))
+}
+
+// Leave makes the page end its session the given way, after every message
+// queued before with Send. The page takes no command after it. WaitClosed
+// tells when the channel's close event has fired (with Abrupt a browser may
+// never fire it).
+func (p *Page) Leave(ctx context.Context, mode LeaveMode) error {
+	if mode != Polite && mode != Abrupt {
+		return fmt.Errorf("browser: leave mode %q is neither Polite nor Abrupt", mode)
+	}
+	return p.queue(ctx, command{Leave: mode.String()}, "leave "+mode.String())
+}
+
+// WaitClosed waits until the page's data channel has fired its close event:
+// after the other side closed the channel, or after Leave with Polite.
+func (p *Page) WaitClosed(ctx context.Context) error {
 	select {
-	case p.commands <- msg:
+	case <-p.chClosed:
 		return nil
 	case <-p.failed:
 		return p.err()
 	case <-p.closed:
 		return ErrClosed
 	case <-ctx.Done():
-		return fmt.Errorf("browser: queueing message %q: %w", msg, ctx.Err())
+		return fmt.Errorf("browser: waiting for the page's data channel to close: %w (page log: %s)", ctx.Err(), p.Log())
+	}
+}
+
+// queue puts c on the page's command queue; what names it in errors.
+func (p *Page) queue(ctx context.Context, c command, what string) error {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("browser: encoding %s: %w", what, err)
+	}
+	select {
+	case p.commands <- string(b):
+		return nil
+	case <-p.failed:
+		return p.err()
+	case <-p.closed:
+		return ErrClosed
+	case <-ctx.Done():
+		return fmt.Errorf("browser: queueing %s: %w", what, ctx.Err())
 	}
 }
 
@@ -265,11 +336,16 @@ func (p *Page) serveOpen(w http.ResponseWriter, r *http.Request) {
 	p.openOnce.Do(func() { close(p.open) })
 }
 
+func (p *Page) serveClosed(w http.ResponseWriter, r *http.Request) {
+	p.chOnce.Do(func() { close(p.chClosed) })
+}
+
 func (p *Page) serveCommand(w http.ResponseWriter, r *http.Request) {
 	t := time.NewTimer(longPoll)
 	defer t.Stop()
 	select {
 	case m := <-p.commands:
+		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, m)
 	case <-t.C:
 		w.WriteHeader(http.StatusNoContent)

@@ -93,13 +93,38 @@ func TestPageProtocol(t *testing.T) {
 	if err := page.WaitOpen(ctx); err != nil {
 		t.Errorf("WaitOpen after POST /open: %v", err)
 	}
-	for _, m := range []string{"one", "two", ""} {
-		if err := page.Send(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-		if code, body := f.do("GET", "/command", ""); code != 200 || body != m {
-			t.Errorf("GET /command = %d %q, want 200 %q", code, body, m)
-		}
+	commands := []struct {
+		name string
+		do   func() error
+		want string
+	}{
+		{"send", func() error { return page.Send(ctx, "one") }, `{"send":"one"}`},
+		{"send line breaks", func() error { return page.Send(ctx, "a\nb\r\n\\") }, `{"send":"a\nb\r\n\\"}`},
+		{"send empty", func() error { return page.Send(ctx, "") }, `{"send":""}`},
+		{"leave polite", func() error { return page.Leave(ctx, browser.Polite) }, `{"leave":"polite"}`},
+		{"leave abrupt", func() error { return page.Leave(ctx, browser.Abrupt) }, `{"leave":"abrupt"}`},
+	}
+	for _, c := range commands {
+		t.Run(c.name, func(t *testing.T) {
+			if err := c.do(); err != nil {
+				t.Fatal(err)
+			}
+			if code, body := f.do("GET", "/command", ""); code != 200 || body != c.want {
+				t.Errorf("GET /command = %d %q, want 200 %q", code, body, c.want)
+			}
+		})
+	}
+	if err := page.Leave(ctx, browser.LeaveMode(0)); err == nil {
+		t.Error("Leave(LeaveMode(0)) succeeded, want an error")
+	}
+	short, cancelShort := context.WithTimeout(ctx, 50*time.Millisecond)
+	if err := page.WaitClosed(short); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("WaitClosed before POST /closed = %v, want context.DeadlineExceeded", err)
+	}
+	cancelShort()
+	f.do("POST", "/closed", "qrtc")
+	if err := page.WaitClosed(ctx); err != nil {
+		t.Errorf("WaitClosed after POST /closed: %v", err)
 	}
 	for _, m := range []string{"first", "second"} {
 		f.do("POST", "/received", m)
