@@ -163,8 +163,9 @@ func (q *qrtcProcess) writeLine(t *testing.T, s string) {
 	}
 }
 
-// finish closes qrtc's stdin and expects it to end the session and exit 0.
-func (q *qrtcProcess) finish(t *testing.T, ctx context.Context) {
+// finish closes qrtc's stdin and expects it to end the session and exit 0,
+// and the page to see its data channel close.
+func (q *qrtcProcess) finish(t *testing.T, ctx context.Context, page *browser.Page) {
 	t.Helper()
 	q.stdin.Close()
 	select {
@@ -174,6 +175,9 @@ func (q *qrtcProcess) finish(t *testing.T, ctx context.Context) {
 	}
 	if !q.cmd.ProcessState.Success() {
 		t.Errorf("qrtc exited with %v after end of input, want exit status 0", q.cmd.ProcessState)
+	}
+	if err := page.WaitClosed(ctx); err != nil {
+		t.Errorf("after qrtc's input ended, the page's channel did not close: %v", err)
 	}
 }
 
@@ -244,7 +248,7 @@ func TestBrowserOffersQRTCAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			chat(t, ctx, page, q)
-			q.finish(t, ctx)
+			q.finish(t, ctx, page)
 		})
 	}
 }
@@ -278,7 +282,7 @@ func TestQRTCOffersBrowserAnswers(t *testing.T) {
 				t.Fatal(err)
 			}
 			chat(t, ctx, page, q)
-			q.finish(t, ctx)
+			q.finish(t, ctx, page)
 		})
 	}
 }
