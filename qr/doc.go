@@ -11,10 +11,11 @@
 // white ANSI colours, so the code is right on dark and light themes alike;
 // the caller decides (NO_COLOR, not a terminal), never this package. PNG
 // and WritePNGFile draw black-on-white images with a 4-module quiet zone and
-// exact module edges; WritePNGFile replaces its file atomically. All use the
-// smallest QR version that holds the text, alphanumeric mode when the text
-// allows it (upper-case letters, digits, " $%*+-./:"), and error
-// correction level M unless told otherwise.
+// exact module edges; WritePNGFile replaces its file atomically and
+// durably, readable by its owner only (mode 0600: the text may be secret).
+// All use the smallest QR version that holds the text, alphanumeric mode
+// when the text allows it (upper-case letters, digits, " $%*+-./:"), and
+// error correction level M unless told otherwise.
 //
 // # Decoding
 //

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 )
 
 // DefaultModuleSize is the module size, in pixels, PNG uses when
@@ -79,9 +80,12 @@ func PNG(text string, opt PNGOptions) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WritePNGFile writes text as a PNG QR code (see PNG) to path atomically:
-// it writes a temporary file in the same directory and renames it over
-// path, so a reader never sees a partial file. The file gets mode 0644.
+// WritePNGFile writes text as a PNG QR code (see PNG) to path atomically
+// and durably: it writes a temporary file in the same directory, flushes it
+// to disk, renames it over path and flushes the directory, so a reader
+// never sees a partial file and a crash leaves the old file or the new one.
+// The file gets mode 0600, readable by its owner only: a qrtc token holds
+// the session's ICE password and certificate fingerprint.
 func WritePNGFile(path, text string, opt PNGOptions) (err error) {
 	data, err := PNG(text, opt)
 	if err != nil {
@@ -105,7 +109,7 @@ func WritePNGFile(path, text string, opt PNGOptions) (err error) {
 	if _, err = f.Write(data); err != nil {
 		return fmt.Errorf("qr: writing %q: %w", path, err)
 	}
-	if err = f.Chmod(0o644); err != nil {
+	if err = f.Chmod(0o600); err != nil {
 		return fmt.Errorf("qr: writing %q: %w", path, err)
 	}
 	if err = f.Sync(); err != nil {
@@ -117,5 +121,29 @@ func WritePNGFile(path, text string, opt PNGOptions) (err error) {
 	if err = os.Rename(tmp, path); err != nil {
 		return fmt.Errorf("qr: writing %q: %w", path, err)
 	}
+	// The rename is only durable once the directory entry is on disk.
+	// After the rename the temporary name is gone: nothing to remove.
+	if err := syncDir(dir); err != nil {
+		return fmt.Errorf("qr: writing %q: flushing directory %q: %w", path, dir, err)
+	}
 	return nil
+}
+
+// syncDir flushes the directory dir to disk, making a rename in it
+// durable.
+func syncDir(dir string) error {
+	if runtime.GOOS == "windows" {
+		// Windows cannot flush a directory opened this way: the rename
+		// there is as durable as the file system makes it.
+		return nil
+	}
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	if err := d.Sync(); err != nil {
+		_ = d.Close() // the sync error is the one that matters
+		return err
+	}
+	return d.Close()
 }

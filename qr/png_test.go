@@ -61,7 +61,11 @@ func TestPNGLayout(t *testing.T) {
 func TestWritePNGFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "code.png")
-	if err := os.WriteFile(path, []byte("old content"), 0o600); err != nil {
+	// The old file is world-readable: the new one must not inherit that.
+	if err := os.WriteFile(path, []byte("old content"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil { // whatever the umask
 		t.Fatal(err)
 	}
 	if err := qr.WritePNGFile(path, "HELLO FILE", qr.PNGOptions{ModuleSize: 4}); err != nil {
@@ -75,8 +79,8 @@ func TestWritePNGFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Mode().Perm() != 0o644 {
-		t.Errorf("file mode %v, want 0644", st.Mode().Perm())
+	if st.Mode().Perm() != 0o600 {
+		t.Errorf("WritePNGFile over a 0644 file: mode %v, want 0600 (the code holds a token)", st.Mode().Perm())
 	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
