@@ -37,6 +37,18 @@ func pngWithSize(t *testing.T, w, h uint32) []byte {
 	return data
 }
 
+// pngWithFormat is pngWithSize that also rewrites the bit depth and colour
+// type (PNG spec 11.2.2: 0 grey, 2 RGB, 3 palette, 4 grey with alpha, 6
+// RGBA).
+func pngWithFormat(t *testing.T, w, h uint32, depth, colorType byte) []byte {
+	data := bytes.Clone(readFixture(t, "clean.png"))
+	binary.BigEndian.PutUint32(data[16:], w)
+	binary.BigEndian.PutUint32(data[20:], h)
+	data[24], data[25] = depth, colorType
+	binary.BigEndian.PutUint32(data[29:], crc32.ChecksumIEEE(data[12:29]))
+	return data
+}
+
 // jpegWithSize rewrites the size in a JPEG's start-of-frame segment.
 func jpegWithSize(t *testing.T, w, h uint16) []byte {
 	var b bytes.Buffer
@@ -91,6 +103,11 @@ func TestDecodeBytesBadInput(t *testing.T) {
 		{"png claims 100000x100000", pngWithSize(t, 100000, 100000), qr.ErrImageTooLarge, "100000x100000"},
 		{"png claims 1x70000000", pngWithSize(t, 1, 70000000), qr.ErrImageTooLarge, "megapixel"},
 		{"png claims 0x0", pngWithSize(t, 0, 0), qr.ErrBadImage, ""},
+		// 36 megapixels is under MaxPixels, but at 8 bytes a pixel they
+		// would take 275 MiB.
+		{"16-bit RGBA png claims 6000x6000", pngWithFormat(t, 6000, 6000, 16, 6), qr.ErrImageTooLarge, "275 MiB"},
+		{"16-bit RGB png claims 8000x6000", pngWithFormat(t, 8000, 6000, 16, 2), qr.ErrImageTooLarge, "16-bit RGBA"},
+		{"16-bit grey+alpha png claims 6000x6000", pngWithFormat(t, 6000, 6000, 16, 4), qr.ErrImageTooLarge, "8 bits per channel"},
 		{"jpeg claims 65000x65000", jpegWithSize(t, 65000, 65000), qr.ErrImageTooLarge, "65000x65000"},
 		{"gif claims 65535x65535", gifWithSize(t, 65535, 65535), qr.ErrImageTooLarge, "65535x65535"},
 		{"blank image", readFixture(t, "blank.png"), qr.ErrNoCode, "more light"},

@@ -20,8 +20,9 @@
 // # Decoding
 //
 // Decode, DecodeBytes and DecodeFile read a code from a screenshot or a
-// photo: PNG, JPEG, GIF, WebP, BMP or TIFF, at most MaxPixels, checked from
-// the file's header before any pixel is decoded. Reading is built on
+// photo: PNG, JPEG, GIF, WebP, BMP or TIFF, at most MaxPixels and at most
+// MaxImageBytes of decoded pixels, both checked from the file's header
+// before any pixel is decoded. Reading is built on
 // gozxing, which it hides. The picture becomes grey levels, and attempts
 // run from the cheap and likely to the costly and rare, stopping at the
 // first success:

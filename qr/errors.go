@@ -29,7 +29,8 @@ var ErrUnsupportedFormat = errors.New("qr: unsupported image format: convert it 
 var ErrBadImage = errors.New("qr: damaged image file: the file is truncated or corrupt, copy or capture it again")
 
 // ErrImageTooLarge is returned when an image's header claims more pixels
-// than MaxPixels, or a file is larger than MaxFileSize. The check happens
+// than MaxPixels or pixels that would take more than MaxImageBytes to
+// decode, or a file is larger than MaxFileSize. The check happens
 // before any pixel is decoded, so a decompression bomb cannot exhaust
 // memory. Scaling the picture down helps.
 var ErrImageTooLarge = errors.New("qr: image too large")

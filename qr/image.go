@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
@@ -20,6 +21,14 @@ import (
 // accept: 64 megapixels, twice what current phone cameras take. The size in
 // the file's header is checked before any pixel is decoded.
 const MaxPixels = 64 << 20
+
+// MaxImageBytes is the most memory, in bytes, the decoded pixels of an
+// image may take for DecodeBytes and DecodeFile to accept it: 256 MiB. It
+// is estimated from the size and colour model in the file's header before
+// any pixel is decoded (4 bytes a pixel for 8-bit colour, 8 for 16-bit
+// colour, 1 for grey or palette images), so a 48-megapixel 8-bit photo
+// passes while a 16-bit one of the same size does not.
+const MaxImageBytes = 256 << 20
 
 // MaxFileSize is the largest file, in bytes, DecodeFile reads.
 const MaxFileSize = 256 << 20
@@ -103,9 +112,8 @@ func loadImage(data []byte) (img image.Image, err error) {
 	if cfg.Width <= 0 || cfg.Height <= 0 {
 		return nil, fmt.Errorf("%w: %s header says %dx%d pixels", ErrBadImage, f.name, cfg.Width, cfg.Height)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, fmt.Errorf("%w: %q pixels (%s) is over the %d-megapixel limit: scale the picture down",
-			ErrImageTooLarge, fmt.Sprintf("%dx%d", cfg.Width, cfg.Height), f.name, MaxPixels>>20)
+	if err := checkSize(f.name, cfg); err != nil {
+		return nil, err
 	}
 	img, err = f.decode(bytes.NewReader(data))
 	if err != nil {
@@ -117,6 +125,55 @@ func loadImage(data []byte) (img image.Image, err error) {
 			ErrBadImage, f.name, b.Dx(), b.Dy())
 	}
 	return img, nil
+}
+
+// checkSize refuses an image whose header, cfg, promises more than
+// MaxPixels pixels or more than MaxImageBytes of decoded pixels.
+func checkSize(name string, cfg image.Config) error {
+	size := fmt.Sprintf("%dx%d", cfg.Width, cfg.Height)
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	if pixels > MaxPixels {
+		return fmt.Errorf("%w: %q pixels (%s) is over the %d-megapixel limit: scale the picture down",
+			ErrImageTooLarge, size, name, MaxPixels>>20)
+	}
+	bpp, kind := bytesPerPixel(cfg.ColorModel)
+	if need := pixels * bpp; need > MaxImageBytes {
+		return fmt.Errorf("%w: %q pixels (%s, %s) take %d MiB to decode, over the %d MiB limit: "+
+			"scale the picture down or save it with 8 bits per channel",
+			ErrImageTooLarge, size, name, kind, (need+1<<20-1)>>20, MaxImageBytes>>20)
+	}
+	return nil
+}
+
+// bytesPerPixel estimates how many bytes one pixel of an image with colour
+// model m takes once decoded, and names the model for error messages. A
+// model it does not know counts as the largest standard one, 8 bytes.
+func bytesPerPixel(m color.Model) (int64, string) {
+	if _, ok := m.(color.Palette); ok {
+		return 1, "palette"
+	}
+	switch m {
+	case color.GrayModel:
+		return 1, "8-bit grey"
+	case color.AlphaModel:
+		return 1, "8-bit alpha"
+	case color.Gray16Model:
+		return 2, "16-bit grey"
+	case color.Alpha16Model:
+		return 2, "16-bit alpha"
+	case color.YCbCrModel:
+		// 1.5 bytes with 4:2:0 chroma subsampling, 3 without.
+		return 3, "8-bit YCbCr"
+	case color.RGBAModel, color.NRGBAModel:
+		return 4, "8-bit RGBA"
+	case color.NYCbCrAModel:
+		return 4, "8-bit YCbCr with alpha"
+	case color.CMYKModel:
+		return 4, "8-bit CMYK"
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8, "16-bit RGBA"
+	}
+	return 8, "unknown colour model"
 }
 
 // badImage wraps a decoder's error, keeping its text but not its type.
