@@ -30,8 +30,21 @@
 // as "\\", LF as "\n" and CR as "\r", so that it can be turned back. Only a
 // message that contains the characters "\n" or "\r" and no line break reads
 // the same as an escaped one; escaping every backslash would end that doubt
-// but change every line with a backslash sent between two qrtc. Standard
-// error carries everything meant for people: the QR code, prompts, status,
+// but change every line with a backslash sent between two qrtc.
+//
+// When stdout is a terminal, a message that holds a control character is
+// escaped the same way, so that the other side cannot drive the terminal
+// (move the cursor, retitle the window, write the clipboard with OSC 52, draw
+// a fake verification phrase): every C0 control but TAB, DEL, every C1
+// control (U+0080 to U+009F) and every byte that is not UTF-8 is written
+// "\xHH", and "\" becomes "\\". Pipes and files get those bytes raw.
+//
+// Input is read line by line: a line ends at LF, a CR just before the LF is
+// dropped, and a last line without LF is still sent as one message. So text
+// of LF-terminated lines goes through byte for byte; CRLF line endings become
+// LF, and a missing final LF is added on the other side.
+//
+// Standard error carries everything meant for people: the QR code, prompts, status,
 // the verification phrase and errors, each error as one line starting with
 // "qrtc:". The QR code is drawn with half blocks and explicit colours when
 // stderr is a terminal and NO_COLOR is unset, without colours otherwise.

@@ -46,7 +46,11 @@ stdout carries only data (the own token, then the messages received, one per
 line); stderr carries everything for people. A message that contains a line
 break (browsers can send them; qrtc never does) is printed on one line with
 "\" written "\\", LF "\n" and CR "\r"; every other message is printed as it
-came.
+came. When stdout is a terminal, a message with control characters (ESC, other
+C0 and C1 controls, DEL, bytes that are not UTF-8) is escaped the same way,
+each such byte written "\xHH", so that the other side cannot drive the
+terminal; pipes get the bytes raw. Each input line is one message: a CR before
+the LF is dropped, and a last line without LF is sent too.
 
 Exit codes: 0 session ended normally, 1 could not connect / timed out / the
 other side vanished, 2 bad usage or bad input, 130 interrupted (Ctrl-C).

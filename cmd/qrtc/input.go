@@ -40,15 +40,20 @@ type lineReader struct {
 	stop  chan struct{}
 }
 
-// newLineReader starts reading r. The goroutine exits at the end of r, after a
-// read error, or once close is called and it next tries to hand over a line.
+// newLineReader starts reading r. The goroutine exits at the end of r (EOF),
+// after a read error, or, once close has been called, when its next read
+// returns and it would hand over a line. close cannot interrupt a read that
+// is blocked on r: a goroutine waiting on a terminal or a pipe that stays
+// open lives until that input ends or the process exits, which for qrtc is
+// the end of the session. A line read after close is dropped.
 func newLineReader(r io.Reader) *lineReader {
 	lr := &lineReader{lines: make(chan line), stop: make(chan struct{})}
 	go lr.loop(r)
 	return lr
 }
 
-// close tells the reading goroutine to stop.
+// close tells the reading goroutine to stop at its next line; it does not
+// wait for it, nor wake it from a blocked read.
 func (lr *lineReader) close() {
 	select {
 	case <-lr.stop:

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/qrtc/qrtc/peer"
 	"github.com/qrtc/qrtc/sdpcompact"
@@ -12,34 +14,70 @@ import (
 
 func TestMessageLine(t *testing.T) {
 	for _, c := range []struct {
-		name, msg, want string
+		name, msg string
+		tty       bool
+		want      string
 	}{
-		{"plain", "hello", "hello"},
-		{"empty", "", ""},
-		{"backslash without line break", `C:\new\x \\ \n`, `C:\new\x \\ \n`},
-		{"LF", "line one\nline two", `line one\nline two`},
-		{"CRLF", "a\r\nb", `a\r\nb`},
-		{"lone CR", "50%\r100%", `50%\r100%`},
-		{"only LF", "\n", `\n`},
-		{"backslash with line break", "C:\\new\nnext", `C:\\new\nnext`},
-		{"backslash before LF", "a\\\nb", `a\\\nb`},
-		{"unicode and tab", "grüße\t✓\n", "grüße\t✓\\n"},
+		{"plain", "hello", false, "hello"},
+		{"empty", "", false, ""},
+		{"backslash without line break", `C:\new\x \\ \n`, false, `C:\new\x \\ \n`},
+		{"LF", "line one\nline two", false, `line one\nline two`},
+		{"CRLF", "a\r\nb", false, `a\r\nb`},
+		{"lone CR", "50%\r100%", false, `50%\r100%`},
+		{"only LF", "\n", false, `\n`},
+		{"backslash with line break", "C:\\new\nnext", false, `C:\\new\nnext`},
+		{"backslash before LF", "a\\\nb", false, `a\\\nb`},
+		{"unicode and tab", "grüße\t✓\n", false, "grüße\t✓\\n"},
+		{"ESC to a pipe stays raw", "\x1b]52;c;cHduZWQ=\a", false, "\x1b]52;c;cHduZWQ=\a"},
+		{"C1 to a pipe stays raw", "a\u009bb\xff", false, "a\u009bb\xff"},
+		{"tty plain", "hello, wörld ✓", true, "hello, wörld ✓"},
+		{"tty tab stays", "a\tb", true, "a\tb"},
+		{"tty backslash without control stays", `C:\new`, true, `C:\new`},
+		{"tty OSC 52 clipboard", "\x1b]52;c;cHduZWQ=\a", true, `\x1b]52;c;cHduZWQ=\x07`},
+		{"tty title and backslash", "\x1b]0;pwned\x1b\\", true, `\x1b]0;pwned\x1b\\`},
+		{"tty cursor move", "\x1b[2A\x1b[2Kconnected; verification phrase: x", true, `\x1b[2A\x1b[2Kconnected; verification phrase: x`},
+		{"tty NUL and DEL", "a\x00b\x7f", true, `a\x00b\x7f`},
+		{"tty C1 CSI", "a\u009b2Ab", true, `a\xc2\x9b2Ab`},
+		{"tty raw 8-bit CSI", "a\x9b2Ab", true, `a\x9b2Ab`},
+		{"tty invalid UTF-8", "caf\xe9", true, `caf\xe9`},
+		{"tty line break", "a\nb\\", true, `a\nb\\`},
+		{"tty U+00A0 stays", "a\u00a0b", true, "a\u00a0b"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := messageLine(c.msg)
+			got := messageLine(c.msg, c.tty)
 			if got != c.want {
-				t.Errorf("messageLine(%q) = %q, want %q", c.msg, got, c.want)
+				t.Errorf("messageLine(%q, %v) = %q, want %q", c.msg, c.tty, got, c.want)
 			}
 			if strings.ContainsAny(got, "\r\n") {
-				t.Errorf("messageLine(%q) = %q has a line break, want one line", c.msg, got)
+				t.Errorf("messageLine(%q, %v) = %q has a line break, want one line", c.msg, c.tty, got)
 			}
-			if strings.ContainsAny(c.msg, "\r\n") {
+			if c.tty && hasTerminalControl(got) {
+				t.Errorf("messageLine(%q, true) = %q holds a control character", c.msg, got)
+			}
+			if got != c.msg {
 				if back := unescapeLine(got); back != c.msg {
-					t.Errorf("unescaping messageLine(%q) = %q gives %q, want the message back", c.msg, got, back)
+					t.Errorf("unescaping messageLine(%q, %v) = %q gives %q, want the message back", c.msg, c.tty, got, back)
 				}
 			}
 		})
 	}
+}
+
+// hasTerminalControl reports whether s holds a byte a terminal acts on: a C0
+// control other than TAB, DEL, or any byte that is not printable ASCII or
+// part of a UTF-8 character outside the C1 range.
+func hasTerminalControl(s string) bool {
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			return true
+		case r < 0x20 && r != '\t', r == 0x7f, r >= 0x80 && r <= 0x9f:
+			return true
+		}
+		i += size
+	}
+	return false
 }
 
 // unescapeLine reverses the escaping of messageLine, as a reader of qrtc's
@@ -57,6 +95,13 @@ func unescapeLine(s string) string {
 			b.WriteByte('\n')
 		case 'r':
 			b.WriteByte('\r')
+		case 'x':
+			if v, err := strconv.ParseUint(s[i+1:min(i+3, len(s))], 16, 8); err == nil && i+3 <= len(s) {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+			b.WriteByte(s[i])
 		default:
 			b.WriteByte(s[i])
 		}
@@ -65,22 +110,27 @@ func unescapeLine(s string) string {
 }
 
 func FuzzMessageLine(f *testing.F) {
-	for _, s := range []string{"", "hello", "a\nb", "a\r\nb", `C:\new`, "\\\n\\", "\r"} {
-		f.Add(s)
+	for _, s := range []string{"", "hello", "a\nb", "a\r\nb", `C:\new`, "\\\n\\", "\r", "\x1b]52;c;eA==\a", "\u009b2J", "\xff\\x41", "tab\tdel\x7f"} {
+		f.Add(s, false)
+		f.Add(s, true)
 	}
-	f.Fuzz(func(t *testing.T, msg string) {
-		got := messageLine(msg)
+	f.Fuzz(func(t *testing.T, msg string, tty bool) {
+		got := messageLine(msg, tty)
 		if strings.ContainsAny(got, "\r\n") {
-			t.Fatalf("messageLine(%q) = %q has a line break", msg, got)
+			t.Fatalf("messageLine(%q, %v) = %q has a line break", msg, tty, got)
 		}
-		if !strings.ContainsAny(msg, "\r\n") {
+		if tty && hasTerminalControl(got) {
+			t.Fatalf("messageLine(%q, true) = %q holds a control character", msg, got)
+		}
+		escape := strings.ContainsAny(msg, "\r\n") || (tty && hasTerminalControl(msg))
+		if !escape {
 			if got != msg {
-				t.Fatalf("messageLine(%q) = %q, want it unchanged", msg, got)
+				t.Fatalf("messageLine(%q, %v) = %q, want it unchanged", msg, tty, got)
 			}
 			return
 		}
 		if back := unescapeLine(got); back != msg {
-			t.Fatalf("messageLine(%q) = %q unescapes to %q", msg, got, back)
+			t.Fatalf("messageLine(%q, %v) = %q unescapes to %q", msg, tty, got, back)
 		}
 	})
 }

@@ -246,7 +246,7 @@ func (s *session) chat() error {
 				recvDone <- err
 				return
 			}
-			if _, err := io.WriteString(s.st.out, messageLine(msg)+"\n"); err != nil {
+			if _, err := io.WriteString(s.st.out, messageLine(msg, s.st.outTTY)+"\n"); err != nil {
 				recvDone <- fmt.Errorf("qrtc: cannot write to standard output: %w", err)
 				return
 			}
