@@ -49,6 +49,14 @@ var (
 	// a=max-message-size (RFC 8841 section 6). Nothing of it was sent.
 	ErrMessageTooLarge = errors.New("peer: message too large")
 
+	// ErrWebRTC reports that pion's WebRTC stack refused or failed an
+	// operation the Peer asked of it (creating the channel or a
+	// description, closing the connection); the text carries pion's
+	// reason. It points at a bug or a broken environment rather than at
+	// the other side: try again with a new Peer, and report it if it
+	// persists.
+	ErrWebRTC = errors.New("peer: the WebRTC stack failed")
+
 	// ErrClosed reports a call on a Peer after Close or Shutdown, or a Send
 	// after the other side closed the channel.
 	ErrClosed = errors.New("peer: closed")

@@ -93,6 +93,12 @@ type Peer struct {
 
 	openOnce, dcClosedOnce, connEndOnce, endOnce, closeOnce, stopOnce sync.Once
 	closeErr                                                          error
+
+	phraseMu sync.Mutex // held while the phrase is derived, apart from mu
+	phrase   string     // the verification phrase, once derived
+
+	queueFull     chan struct{} // closed the first time the receive queue reached its byte cap
+	queueFullOnce sync.Once
 }
 
 // New returns a Peer configured by cfg. Candidates are gathered, and their
@@ -118,6 +124,7 @@ func New(cfg Config) (*Peer, error) {
 		endCh:      make(chan struct{}),
 		closedCh:   make(chan struct{}),
 		stopCh:     make(chan struct{}),
+		queueFull:  make(chan struct{}),
 	}
 	pc.OnICEConnectionStateChange(p.onICEState)
 	pc.OnConnectionStateChange(p.onConnectionState)
@@ -160,16 +167,16 @@ func (p *Peer) Offer(ctx context.Context) (string, error) {
 	ordered := true
 	dc, err := p.pc.CreateDataChannel(p.s.Label, &webrtc.DataChannelInit{Ordered: &ordered})
 	if err != nil {
-		return "", fmt.Errorf("peer: creating data channel %q: %w", p.s.Label, err)
+		return "", fmt.Errorf("%w: creating data channel %q: %v; check Config.Label", ErrWebRTC, p.s.Label, err)
 	}
 	p.attach(dc)
 	offer, err := p.pc.CreateOffer(nil)
 	if err != nil {
-		return "", fmt.Errorf("peer: creating offer: %w", err)
+		return "", fmt.Errorf("%w: creating the offer: %v", ErrWebRTC, err)
 	}
 	gathered := webrtc.GatheringCompletePromise(p.pc)
 	if err := p.pc.SetLocalDescription(offer); err != nil {
-		return "", fmt.Errorf("peer: applying own offer: %w", err)
+		return "", fmt.Errorf("%w: applying own offer: %v", ErrWebRTC, err)
 	}
 	return p.finishGathering(ctx, gathered)
 }
@@ -193,11 +200,11 @@ func (p *Peer) Answer(ctx context.Context, offerSDP string) (string, error) {
 	p.mu.Unlock()
 	answer, err := p.pc.CreateAnswer(nil)
 	if err != nil {
-		return "", fmt.Errorf("peer: creating answer: %w", err)
+		return "", fmt.Errorf("%w: creating the answer: %v", ErrWebRTC, err)
 	}
 	gathered := webrtc.GatheringCompletePromise(p.pc)
 	if err := p.pc.SetLocalDescription(answer); err != nil {
-		return "", fmt.Errorf("peer: applying own answer: %w", err)
+		return "", fmt.Errorf("%w: applying own answer: %v", ErrWebRTC, err)
 	}
 	sdp, err := p.finishGathering(ctx, gathered)
 	if err != nil {
@@ -346,6 +353,7 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 		// stops, nobody reads the queue: drop the message, so that pion's
 		// loop goes on and sees the channel close.
 		for p.queued.Load() > maxQueuedBytes {
+			p.queueFullOnce.Do(func() { close(p.queueFull) })
 			select {
 			case <-p.drained:
 			case <-p.stopCh:
@@ -518,14 +526,24 @@ func (p *Peer) WaitOpen(ctx context.Context) error {
 // Phrase returns the verification phrase: four words derived from both
 // sides' DTLS fingerprints, the same on both sides. People compare it by
 // voice to notice a swapped QR code or a man in the middle. It is "" until
-// both descriptions are known.
+// both descriptions are known. The first call that has both derives the
+// phrase with argon2id, which takes tens of milliseconds and 64 MiB of
+// memory; later calls return it at once.
 func (p *Peer) Phrase() string {
+	p.phraseMu.Lock()
+	defer p.phraseMu.Unlock()
+	if p.phrase != "" {
+		return p.phrase
+	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if !p.localSet || !p.remoteSet {
+	known := p.localSet && p.remoteSet
+	local, remote := p.local.fingerprint, p.remote.fingerprint
+	p.mu.Unlock()
+	if !known {
 		return ""
 	}
-	return verificationPhrase(p.local.fingerprint, p.remote.fingerprint)
+	p.phrase = verificationPhrase(local, remote)
+	return p.phrase
 }
 
 // MaxMessageSize returns the largest message the other side accepts, in
@@ -615,7 +633,7 @@ func (p *Peer) shutdownChannel(ctx context.Context, dc *webrtc.DataChannel) erro
 	// Reset our stream (RFC 8831 section 6.7); the other side resets its
 	// stream in reply, and that closes our channel.
 	if err := dc.Close(); err != nil {
-		return fmt.Errorf("peer: shutdown: closing the channel: %w", err)
+		return fmt.Errorf("%w: shutdown: closing the channel: %v", ErrWebRTC, err)
 	}
 	select {
 	case <-p.dcClosedCh:
@@ -661,7 +679,7 @@ func (p *Peer) Close() error {
 		close(p.closedCh)
 		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
 		if err := p.pc.Close(); err != nil {
-			p.closeErr = fmt.Errorf("peer: closing the connection: %w", err)
+			p.closeErr = fmt.Errorf("%w: closing the connection: %v", ErrWebRTC, err)
 		}
 		p.wg.Wait()
 	})
