@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha1" //nolint:gosec // RFC 5389 and the TURN REST scheme mandate HMAC-SHA1.
 	"encoding/base64"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -68,22 +69,29 @@ func parseRESTUsername(username string) (expiry time.Time, user string, ok bool)
 // MD5(username:realm:password)) that its MESSAGE-INTEGRITY must match.
 // Static users win over TURN REST usernames of the same spelling.
 func (s *Server) authenticate(ra *turn.RequestAttributes) (userID string, key []byte, ok bool) {
-	name := ra.Username
+	userID, key, why := s.longTermKey(ra.Username)
+	if why != "" {
+		s.logf("relay: refused %q from %s: %s", ra.Username, ra.SrcAddr, why)
+		return "", nil, false
+	}
+	return userID, key, true
+}
+
+// longTermKey returns the user and long-term key of a TURN username, or why
+// there is none.
+func (s *Server) longTermKey(name string) (userID string, key []byte, why string) {
 	if password, found := s.cfg.Users[name]; found {
-		return name, turn.GenerateAuthKey(name, s.cfg.Realm, password), true
+		return name, turn.GenerateAuthKey(name, s.cfg.Realm, password), ""
 	}
 	if s.cfg.Secret == "" {
-		s.logf("relay: refused %q from %s: no such user", name, ra.SrcAddr)
-		return "", nil, false
+		return "", nil, "no such user"
 	}
 	expiry, user, isREST := parseRESTUsername(name)
 	if !isREST {
-		s.logf("relay: refused %q from %s: no such user, and not a time-limited username \"<expiry>:<user>\"", name, ra.SrcAddr)
-		return "", nil, false
+		return "", nil, "no such user, and not a time-limited username \"<expiry>:<user>\""
 	}
 	if now := time.Now(); !now.Before(expiry) {
-		s.logf("relay: refused %q from %s: credentials expired %s ago", name, ra.SrcAddr, now.Sub(expiry).Round(time.Second))
-		return "", nil, false
+		return "", nil, fmt.Sprintf("credentials expired %s ago", now.Sub(expiry).Round(time.Second))
 	}
-	return user, turn.GenerateAuthKey(name, s.cfg.Realm, restPassword(s.cfg.Secret, name)), true
+	return user, turn.GenerateAuthKey(name, s.cfg.Realm, restPassword(s.cfg.Secret, name)), ""
 }

@@ -17,6 +17,14 @@ import (
 // Without an answer the client retransmits for tens of seconds and, in pion's
 // ICE agent, holds up every other connectivity check; with 437 it gives up on
 // the allocation at once and uses its other candidates.
+//
+// Like coturn, the server answers 437 only to a request that authenticates
+// (RFC 8656 section 5 puts the allocation check after authentication), and
+// signs the answer with the requester's key: pion's TURN client ignores an
+// error response without a valid MESSAGE-INTEGRITY unless it is 401 or 438
+// (RFC 8489 section 9.2.5 lets clients do so). Requests without credentials,
+// or with wrong ones, go to pion/turn, which asks for credentials (401) or
+// refuses them as usual.
 type mismatchConn struct {
 	net.PacketConn
 	srv *Server
@@ -34,11 +42,13 @@ func (c *mismatchConn) ReadFrom(p []byte) (int, net.Addr, error) {
 		if !ok || c.srv.hasAllocation(from) {
 			return n, from, nil
 		}
-		c.srv.logf("relay: answered %s request from %v with 437 Allocation Mismatch: that address holds no allocation (the client's NAT mapping may have changed)", method, from)
-		if resp, err := mismatchResponse(p[:n], method); err == nil {
-			// A lost answer is like a lost datagram: the client retransmits.
-			_, _ = c.PacketConn.WriteTo(resp, from)
+		resp, user := c.srv.mismatchResponse(p[:n], method)
+		if resp == nil {
+			return n, from, nil
 		}
+		c.srv.logf("relay: answered %s request of %q from %v with 437 Allocation Mismatch: that address holds no allocation (the client's NAT may have forgotten its mapping)", method, user, from)
+		// A lost answer is like a lost datagram: the client retransmits.
+		_, _ = c.PacketConn.WriteTo(resp, from)
 	}
 }
 
@@ -77,22 +87,40 @@ func allocationRequest(b []byte) (stun.Method, bool) {
 	return 0, false
 }
 
-// mismatchResponse builds the 437 Allocation Mismatch error response to the
-// request req of the given method: same method and transaction ID, class
-// error response, an ERROR-CODE attribute and a FINGERPRINT. It carries no
-// MESSAGE-INTEGRITY: the server has no allocation, hence no credentials, to
-// tie to this 5-tuple (RFC 8656 section 5 does not ask for one).
-func mismatchResponse(req []byte, method stun.Method) ([]byte, error) {
-	var id [stun.TransactionIDSize]byte
-	copy(id[:], req[8:stunHeaderSize])
-	msg, err := stun.Build(
-		stun.NewTransactionIDSetter(id),
+// mismatchResponse returns the signed 437 Allocation Mismatch error
+// response to req, a request of the given method, and the TURN username it
+// came with; or nil when req does not authenticate. The response has req's
+// method and transaction ID, class error response, an ERROR-CODE, a
+// MESSAGE-INTEGRITY made with the requester's long-term key and a
+// FINGERPRINT. The nonce is not checked: pion/turn keeps its nonces to
+// itself, and a replayed request earns the sender nothing but this answer.
+func (s *Server) mismatchResponse(req []byte, method stun.Method) ([]byte, string) {
+	msg := &stun.Message{Raw: append([]byte(nil), req...)}
+	if err := msg.Decode(); err != nil || !msg.Contains(stun.AttrMessageIntegrity) {
+		return nil, ""
+	}
+	var username stun.Username
+	var realm stun.Realm
+	if username.GetFrom(msg) != nil || realm.GetFrom(msg) != nil || realm.String() != s.cfg.Realm {
+		return nil, ""
+	}
+	_, key, why := s.longTermKey(username.String())
+	if why != "" {
+		return nil, ""
+	}
+	integrity := stun.MessageIntegrity(key)
+	if integrity.Check(msg) != nil {
+		return nil, ""
+	}
+	resp, err := stun.Build(
+		stun.NewTransactionIDSetter(msg.TransactionID),
 		stun.NewType(method, stun.ClassErrorResponse),
 		stun.CodeAllocMismatch,
+		integrity,
 		stun.Fingerprint,
 	)
 	if err != nil {
-		return nil, err
+		return nil, ""
 	}
-	return msg.Raw, nil
+	return resp.Raw, username.String()
 }
