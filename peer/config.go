@@ -218,5 +218,11 @@ func (s settings) api() *webrtc.API {
 		se.SetICECredentials(s.ICEUfrag, s.ICEPwd)
 	}
 	se.SetSCTPMaxMessageSize(uint32(s.MaxMessageSize))
+	// Keep the NAT mappings toward STUN and TURN servers alive while the
+	// tokens travel (keepalive.go). Should the standard network fail to
+	// list the interfaces, pion's own attempt fails alike and reports it.
+	if n, err := newKeepaliveNet(keepaliveInterval); err == nil {
+		se.SetNet(n)
+	}
 	return webrtc.NewAPI(webrtc.WithSettingEngine(se))
 }
