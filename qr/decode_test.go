@@ -130,21 +130,57 @@ func TestDecodeBytesBadInput(t *testing.T) {
 }
 
 func TestDecodeFileErrors(t *testing.T) {
-	_, err := qr.DecodeFile(filepath.Join(t.TempDir(), "missing.png"))
-	if !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("DecodeFile(missing) = %v, want fs.ErrNotExist", err)
-	}
-	_, err = qr.DecodeFile(t.TempDir())
-	if err == nil {
-		t.Errorf("DecodeFile(directory) succeeded")
-	}
-	p := filepath.Join(t.TempDir(), "notes.txt")
-	if err := os.WriteFile(p, []byte("hello"), 0o644); err != nil {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(text, []byte("hello"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = qr.DecodeFile(p)
-	if !errors.Is(err, qr.ErrNotImage) || !strings.Contains(err.Error(), "notes.txt") {
-		t.Errorf("DecodeFile(text file) = %v, want ErrNotImage naming the file", err)
+	blank := filepath.Join(dir, "blank.png")
+	if err := os.WriteFile(blank, readFixture(t, "blank.png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file one byte over the limit: refused from its size, never
+	// read.
+	huge := filepath.Join(dir, "huge.png")
+	if err := os.WriteFile(huge, readFixture(t, "clean.png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Truncate(huge, qr.MaxFileSize+1); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		path string
+		want error
+		hint string // a phrase the message must contain
+	}{
+		{"missing", filepath.Join(dir, "missing.png"), fs.ErrNotExist, "missing.png"},
+		{"directory", dir, qr.ErrNotImage, "is a directory: give the path of an image file"},
+		{"text file", text, qr.ErrNotImage, `qr: "` + text + `": not an image`},
+		{"image without code", blank, qr.ErrNoCode, `qr: "` + blank + `": no QR code found`},
+		{"over MaxFileSize", huge, qr.ErrImageTooLarge, "256 MiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := qr.DecodeFile(tt.path)
+			checkDecodeFileError(t, tt.path, got, err, tt.want, tt.hint)
+		})
+	}
+}
+
+// checkDecodeFileError checks that DecodeFile(path) returned got, err
+// failing with want, in a message that starts with the package name and
+// contains hint.
+func checkDecodeFileError(t *testing.T, path, got string, err, want error, hint string) {
+	t.Helper()
+	if !errors.Is(err, want) {
+		t.Fatalf("DecodeFile(%q) = %q, %v; want error %v", path, got, err, want)
+	}
+	if !strings.HasPrefix(err.Error(), "qr: ") || strings.Contains(err.Error()[4:], "qr: ") {
+		t.Errorf("DecodeFile(%q) error %q should start with \"qr: \", once", path, err)
+	}
+	if !strings.Contains(err.Error(), hint) {
+		t.Errorf("DecodeFile(%q) error %q does not mention %q", path, err, hint)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
@@ -196,27 +197,83 @@ func DecodeBytes(data []byte) (string, error) {
 }
 
 // DecodeFile reads a QR code from the image file at path; see DecodeBytes.
+// It reads only regular files of at most MaxFileSize bytes: a directory, a
+// named pipe or a device (such as /dev/zero) is refused before it is read,
+// so the call cannot block or read without end.
 func DecodeFile(path string) (string, error) {
+	// Checked before opening: opening a named pipe blocks until a writer
+	// comes.
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("qr: reading image: %w", err)
+	}
+	if err := regularFile(path, st, 0); err != nil {
+		return "", err
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return "", fmt.Errorf("qr: reading image: %w", err)
 	}
 	defer f.Close() // read-only: a close error loses nothing
-	st, err := f.Stat()
+	// The path may have been replaced since: check what was opened.
+	st, err = f.Stat()
 	if err != nil {
-		return "", fmt.Errorf("qr: reading image: %w", err)
+		return "", fmt.Errorf("qr: reading image %q: %w", path, err)
 	}
-	if st.Size() > MaxFileSize {
-		return "", fmt.Errorf("%w: %q is %d bytes, over the %d MiB limit: scale the picture down",
-			ErrImageTooLarge, path, st.Size(), MaxFileSize>>20)
+	if err := regularFile(path, st, 0); err != nil {
+		return "", err
 	}
 	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return "", fmt.Errorf("qr: reading image %q: %w", path, err)
 	}
+	// The file may have grown since Stat.
+	if err := regularFile(path, st, int64(len(data))); err != nil {
+		return "", err
+	}
 	text, err := DecodeBytes(data)
 	if err != nil {
-		return "", fmt.Errorf("%q: %w", path, err)
+		return "", &fileError{path: path, err: err}
 	}
 	return text, nil
 }
+
+// regularFile refuses what is not a regular file, or is larger than
+// MaxFileSize by its size in st or by read, the bytes read from it.
+func regularFile(path string, st os.FileInfo, read int64) error {
+	if !st.Mode().IsRegular() {
+		kind := "not a regular file"
+		switch m := st.Mode(); {
+		case m.IsDir():
+			kind = "a directory"
+		case m&os.ModeNamedPipe != 0:
+			kind = "a named pipe"
+		case m&os.ModeSocket != 0:
+			kind = "a socket"
+		case m&os.ModeDevice != 0:
+			kind = "a device"
+		}
+		return fmt.Errorf("%w: %q is %s: give the path of an image file, or save the picture to one first",
+			ErrNotImage, path, kind)
+	}
+	if size := max(st.Size(), read); size > MaxFileSize {
+		return fmt.Errorf("%w: %q holds more than %d MiB, the limit for an image file: scale the picture down",
+			ErrImageTooLarge, path, MaxFileSize>>20)
+	}
+	return nil
+}
+
+// fileError is an error about the file at path: its text starts with the
+// package name and the path, then err's text without its package name.
+type fileError struct {
+	path string
+	err  error
+}
+
+// Error returns "qr: " and the quoted path, then err's text.
+func (e *fileError) Error() string {
+	return fmt.Sprintf("qr: %q: %s", e.path, strings.TrimPrefix(e.err.Error(), "qr: "))
+}
+
+// Unwrap returns err, for errors.Is.
+func (e *fileError) Unwrap() error { return e.err }
