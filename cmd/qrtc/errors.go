@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
+
+	"github.com/qrtc/qrtc/sdpcompact"
 )
 
 // Exit codes of qrtc. They are part of its contract: scripts depend on them.
@@ -41,7 +44,37 @@ var (
 
 	// errTooLarge says that an input file is larger than qrtc reads.
 	errTooLarge = errors.New("qrtc: file too large")
+
+	// errStdout says that writing to standard output failed: the program
+	// reading it ended (a broken pipe) or the file it goes to cannot grow.
+	errStdout = errors.New("qrtc: could not write to standard output")
+
+	// errEncodeOwn says that this side's own session description could not
+	// be packed into a token, most often because it lists too many addresses.
+	errEncodeOwn = errors.New("qrtc: cannot encode this side's description")
 )
+
+// candidateFlagsHint tells what to do when this computer has more addresses
+// than a token carries.
+const candidateFlagsHint = "this computer has more network addresses than a token carries (Docker and VM bridges, IPv6 privacy addresses): limit them with --interface NAME (repeatable, e.g. --interface eth0), --ipv4 or --ipv6"
+
+// stdoutError turns a failed write to standard output into errStdout, which
+// ends qrtc with exit code 1.
+func stdoutError(err error) error {
+	if err == nil {
+		return nil
+	}
+	return withCode(exitNoConnect, fmt.Errorf("%w (%v): the program or file it goes to stopped taking data; nothing more can be shown", errStdout, err))
+}
+
+// encodeOwnError explains why this side's description (kind is "offer" or
+// "answer") did not become a token; it ends qrtc with exit code 2.
+func encodeOwnError(kind string, err error) error {
+	if errors.Is(err, sdpcompact.ErrTooManyCandidates) {
+		return withCode(exitBadInput, fmt.Errorf("%w (the %s): %v; %s", errEncodeOwn, kind, err, candidateFlagsHint))
+	}
+	return withCode(exitBadInput, fmt.Errorf("%w (the %s): %v; run with -v to see the candidates, and limit them with --interface NAME, --ipv4 or --ipv6", errEncodeOwn, kind, err))
+}
 
 // exitError carries the exit code that an error should end the process with.
 type exitError struct {
@@ -68,7 +101,9 @@ func withCode(code int, err error) error {
 	return &exitError{code: code, err: err}
 }
 
-// exitCode maps the error returned by run to the process exit code.
+// exitCode maps the error returned by run to the process exit code. Errors
+// that carry a code (exitError) keep it; a few causes are classified by
+// kind; whatever is left is a failure of the session itself: exit code 1.
 func exitCode(err error) int {
 	if err == nil || errors.Is(err, errHelpShown) {
 		return exitOK
@@ -79,6 +114,12 @@ func exitCode(err error) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code
+	}
+	switch {
+	case errors.Is(err, errStdout), errors.Is(err, syscall.EPIPE):
+		return exitNoConnect // the output is gone: nothing more to do
+	case errors.Is(err, errEncodeOwn), errors.Is(err, sdpcompact.ErrTooManyCandidates):
+		return exitBadInput // this computer's addresses: fixed with flags
 	}
 	return exitNoConnect
 }

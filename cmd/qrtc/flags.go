@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"strings"
 	"time"
 
@@ -96,6 +97,9 @@ type sessionFlags struct {
 	timeout  time.Duration
 	verbose  bool
 	loopback bool
+	ifaces   stringList
+	ipv4     bool
+	ipv6     bool
 }
 
 // register adds the session flags to fs.
@@ -103,18 +107,58 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.stun, "stun", "STUN server `URL` (stun:host:port), repeatable; \"none\" for host candidates only (default "+strings.Join(defaultSTUN, ", ")+")")
 	fs.Var(&f.turn, "turn", "TURN server `URL` (turn:host:port?transport=udp), repeatable; needs --turn-user and --turn-pass")
 	fs.StringVar(&f.turnUser, "turn-user", "", "user `name` for the TURN servers")
-	fs.StringVar(&f.turnPass, "turn-pass", "", "`password` for the TURN servers")
+	fs.StringVar(&f.turnPass, "turn-pass", "", "`password` for the TURN servers; without it, the environment variable "+turnPassEnv+" (which, unlike a flag, other users cannot see in ps)")
 	fs.StringVar(&f.png, "png", "", "also write the QR code as a PNG image to `FILE`")
 	fs.StringVar(&f.tokenOut, "token-out", "", "also write the token to `FILE` (atomically)")
 	fs.BoolVar(&f.noQR, "no-qr", false, "do not draw the QR code on the terminal")
 	fs.BoolVar(&f.ascii, "ascii", false, "draw the QR code with ASCII characters (for terminals without Unicode)")
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "how long to wait for the other side to connect")
 	fs.BoolVar(&f.loopback, "loopback", false, "also offer loopback addresses (127.0.0.1, ::1): for two qrtc on the same computer")
+	fs.Var(&f.ifaces, "interface", "offer only the addresses of network interface `NAME` (e.g. eth0, wlan0), repeatable; for computers with many addresses (Docker bridges, VPNs)")
+	fs.BoolVar(&f.ipv4, "ipv4", false, "offer only IPv4 addresses")
+	fs.BoolVar(&f.ipv6, "ipv6", false, "offer only IPv6 addresses (for computers with many IPv6 privacy addresses, prefer --ipv4)")
 	fs.BoolVar(&f.verbose, "v", false, "show the gathered candidates and the progress of ICE on stderr")
 }
 
-// iceServers turns --stun and --turn into pion's ICE server list.
-func (f *sessionFlags) iceServers() ([]webrtc.ICEServer, error) {
+// turnPassEnv is the environment variable that holds the TURN password when
+// --turn-pass is not given.
+const turnPassEnv = "QRTC_TURN_PASS"
+
+// candidateLimits turns --interface, --ipv4 and --ipv6 into peer.Config's
+// InterfaceFilter and NetworkTypes; nil and nil mean no limit.
+func (f *sessionFlags) candidateLimits() (func(string) bool, []webrtc.NetworkType, error) {
+	var types []webrtc.NetworkType
+	switch {
+	case f.ipv4 && f.ipv6:
+		return nil, nil, usageErrorf("qrtc: --ipv4 and --ipv6 exclude each other: give one of them, or neither for both families")
+	case f.ipv4:
+		types = []webrtc.NetworkType{webrtc.NetworkTypeUDP4}
+	case f.ipv6:
+		types = []webrtc.NetworkType{webrtc.NetworkTypeUDP6}
+	}
+	if len(f.ifaces) == 0 {
+		return nil, types, nil
+	}
+	keep := map[string]bool{}
+	for _, name := range f.ifaces {
+		if _, err := net.InterfaceByName(name); err != nil {
+			return nil, nil, usageErrorf("qrtc: --interface %q: no such network interface on this computer: list them with \"ip link\" (Linux) or \"ifconfig\"", name)
+		}
+		keep[name] = true
+	}
+	if f.loopback {
+		keep["lo"], keep["lo0"] = true, true // --loopback adds them on purpose
+	}
+	return func(name string) bool { return keep[name] }, types, nil
+}
+
+// iceServers turns --stun and --turn into pion's ICE server list. getenv
+// supplies QRTC_TURN_PASS when --turn-pass is not given.
+func (f *sessionFlags) iceServers(getenv func(string) string) ([]webrtc.ICEServer, error) {
+	turnPass := f.turnPass
+	if turnPass == "" && len(f.turn) > 0 && getenv != nil {
+		turnPass = getenv(turnPassEnv)
+	}
 	var servers []webrtc.ICEServer
 	stun := []string(f.stun)
 	if len(stun) == 0 {
@@ -132,8 +176,8 @@ func (f *sessionFlags) iceServers() ([]webrtc.ICEServer, error) {
 		}
 		servers = append(servers, webrtc.ICEServer{URLs: []string{u}})
 	}
-	if len(f.turn) > 0 && (f.turnUser == "" || f.turnPass == "") {
-		return nil, usageErrorf("qrtc: --turn needs --turn-user and --turn-pass: give the credentials of the TURN server")
+	if len(f.turn) > 0 && (f.turnUser == "" || turnPass == "") {
+		return nil, usageErrorf("qrtc: --turn needs --turn-user and a password (--turn-pass, or the environment variable %s, which ps does not show): give the credentials of the TURN server", turnPassEnv)
 	}
 	if len(f.turn) == 0 && (f.turnUser != "" || f.turnPass != "") {
 		return nil, usageErrorf("qrtc: --turn-user and --turn-pass need --turn URL: give the TURN server too")
@@ -142,7 +186,7 @@ func (f *sessionFlags) iceServers() ([]webrtc.ICEServer, error) {
 		if !strings.HasPrefix(u, "turn:") && !strings.HasPrefix(u, "turns:") {
 			return nil, usageErrorf("qrtc: --turn %q is not a TURN URL: write it as turn:HOST:PORT or turns:HOST:PORT", u)
 		}
-		servers = append(servers, webrtc.ICEServer{URLs: []string{u}, Username: f.turnUser, Credential: f.turnPass})
+		servers = append(servers, webrtc.ICEServer{URLs: []string{u}, Username: f.turnUser, Credential: turnPass})
 	}
 	if f.timeout <= 0 {
 		return nil, usageErrorf("qrtc: --timeout %q must be positive, e.g. --timeout 10m", f.timeout)

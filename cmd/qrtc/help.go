@@ -125,8 +125,10 @@ const scanHelp = `
 Usage: qrtc scan IMAGE...
 
 Prints the text of the QR code in each image (PNG, JPEG or GIF; photos work),
-one line per image. An image without a readable code is reported on stderr and
-makes the exit code 2.
+exactly one line per image, in the order given. An image without a readable
+code gets an empty line, is reported on stderr and makes the exit code 2. Line
+breaks in a code's text are escaped as in received messages ("\" as "\\", LF
+as "\n", CR as "\r"; on a terminal also control characters as "\xHH").
 
 Example:
   qrtc scan photo.jpg screenshot.png

@@ -83,7 +83,7 @@ func runEncode(_ context.Context, st *stdio, args []string) error {
 		return withCode(exitBadInput, fmt.Errorf("qrtc encode: cannot encode this description: %w", err))
 	}
 	_, err = fmt.Fprintln(st.out, token)
-	return err
+	return stdoutError(err)
 }
 
 // runDecode is "qrtc decode": token (or image of one) in, JSON out.
@@ -121,10 +121,15 @@ func runDecode(_ context.Context, st *stdio, args []string) error {
 	}
 	enc := json.NewEncoder(st.out)
 	enc.SetEscapeHTML(false)
-	return enc.Encode(jsonDescription{Type: d.Type.String(), SDP: d.SDP})
+	return stdoutError(enc.Encode(jsonDescription{Type: d.Type.String(), SDP: d.SDP}))
 }
 
-// runScan is "qrtc scan": the text of the QR code in each image, one a line.
+// runScan is "qrtc scan": the text of the QR code in each image, one line
+// per image in argument order. An image without a readable code gives an
+// empty line on stdout, so that line N still belongs to image N, and its
+// error on stderr; the exit code is 2 once all images are done. Line breaks
+// in a code's text (and, on a terminal, control characters) are escaped the
+// way received messages are (see messageLine).
 func runScan(_ context.Context, st *stdio, args []string) error {
 	fs := newFlagSet("scan")
 	pos, err := parseFlags(st, fs, scanHelp, args)
@@ -134,31 +139,44 @@ func runScan(_ context.Context, st *stdio, args []string) error {
 	if len(pos) == 0 {
 		return usageErrorf("qrtc scan: no image given: run \"qrtc scan IMAGE...\"")
 	}
-	var failed error
+	failed := 0
+	var last error
 	for _, path := range pos {
-		data, err := readFileCapped(path)
-		if err == nil {
-			var text string
-			text, err = qr.DecodeBytes(data)
-			if err == nil {
-				if _, err := fmt.Fprintln(st.out, text); err != nil {
-					return err
-				}
-				continue
-			}
-			if errors.Is(err, qr.ErrNoCode) {
-				err = fmt.Errorf("no QR code found in %q: take a sharper photo with the whole code in view", path)
-			} else {
-				err = fmt.Errorf("cannot read %q as an image: %w", path, err)
+		text, err := scanImage(path)
+		if err != nil {
+			failed++
+			last = err
+			if len(pos) > 1 {
+				st.say("qrtc scan: %v", err)
 			}
 		}
-		if len(pos) == 1 {
-			return withCode(exitBadInput, fmt.Errorf("qrtc scan: %w", err))
+		if _, err := io.WriteString(st.out, messageLine(text, st.outTTY)+"\n"); err != nil {
+			return stdoutError(err)
 		}
-		st.say("qrtc scan: %v", err)
-		failed = withCode(exitBadInput, errors.New("qrtc scan: some images held no readable QR code (see above)"))
 	}
-	return failed
+	switch {
+	case failed == 0:
+		return nil
+	case len(pos) == 1:
+		return withCode(exitBadInput, fmt.Errorf("qrtc scan: %w", last))
+	}
+	return withCode(exitBadInput, fmt.Errorf("qrtc scan: %d of %d images held no readable QR code (see above; their lines are empty)", failed, len(pos)))
+}
+
+// scanImage returns the text of the QR code in the image at path.
+func scanImage(path string) (string, error) {
+	data, err := readFileCapped(path)
+	if err != nil {
+		return "", err
+	}
+	text, err := qr.DecodeBytes(data)
+	switch {
+	case errors.Is(err, qr.ErrNoCode):
+		return "", fmt.Errorf("no QR code found in %q: take a sharper photo with the whole code in view", path)
+	case err != nil:
+		return "", fmt.Errorf("cannot read %q as an image: %w", path, err)
+	}
+	return text, nil
 }
 
 // runQR is "qrtc qr": draw any text as a QR code.
@@ -210,5 +228,5 @@ func runVersion(_ context.Context, st *stdio, args []string) error {
 		version = bi.Main.Version
 	}
 	_, err = fmt.Fprintf(st.out, "qrtc %s\n", version)
-	return err
+	return stdoutError(err)
 }

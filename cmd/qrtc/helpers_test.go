@@ -111,7 +111,7 @@ func TestHelpers(t *testing.T) {
 		args   []string
 		stdin  string
 		golden string // compare stdout with this file of testdata
-		want   string // or with this text
+		want   string // or with this text (also when code != 0)
 		code   int
 		stderr string // a fragment of the one error line when code != 0
 	}{
@@ -133,7 +133,7 @@ func TestHelpers(t *testing.T) {
 		{name: "decode two arguments", args: []string{"decode", "a", "b"}, code: 2, stderr: "too many arguments"},
 		{name: "qr to PNG", args: []string{"qr", "--png", tmpPNG, "hello", "world"}},
 		{name: "scan images", args: []string{"scan", offerPNG, tmpPNG}, want: offerTok + "\nhello world\n"},
-		{name: "scan image without code", args: []string{"scan", "testdata/blank.png"}, code: 2, stderr: "blank.png"},
+		{name: "scan image without code", args: []string{"scan", "testdata/blank.png"}, want: "\n", code: 2, stderr: "blank.png"},
 		{name: "scan nothing", args: []string{"scan"}, code: 2, stderr: "no image"},
 		{name: "scan the PNG", args: []string{"scan", tmpPNG}, want: "hello world\n"},
 		{name: "qr without text", args: []string{"qr"}, code: 2, stderr: "no text"},
@@ -143,6 +143,8 @@ func TestHelpers(t *testing.T) {
 		{name: "stun none mixed", args: []string{"answer", "--stun", "none", "--stun", "stun:127.0.0.1:3478", "x"}, code: 2, stderr: "none"},
 		{name: "stun without scheme", args: []string{"answer", "--stun", "127.0.0.1:3478", "x"}, code: 2, stderr: "stun:HOST:PORT"},
 		{name: "turn without credentials", args: []string{"answer", "--stun", "none", "--turn", "turn:127.0.0.1:3478", "x"}, code: 2, stderr: "--turn-user"},
+		{name: "ipv4 and ipv6", args: []string{"answer", "--stun", "none", "--ipv4", "--ipv6", "x"}, code: 2, stderr: "--ipv4 and --ipv6"},
+		{name: "unknown interface", args: []string{"answer", "--stun", "none", "--interface", "nosuch0", "x"}, code: 2, stderr: `"nosuch0"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,8 +157,8 @@ func TestHelpers(t *testing.T) {
 				if len(lines) != 1 || !strings.Contains(lines[0], tc.stderr) {
 					t.Errorf("qrtc %q: stderr %q, want one line containing %q", tc.args, errOut, tc.stderr)
 				}
-				if out != "" {
-					t.Errorf("qrtc %q: stdout %q, want nothing", tc.args, out)
+				if out != tc.want {
+					t.Errorf("qrtc %q: stdout %q, want %q", tc.args, out, tc.want)
 				}
 				return
 			}
@@ -275,6 +277,53 @@ func TestTerminalOptions(t *testing.T) {
 			}
 			if tc.ascii != (opt.Style == qr.StyleASCII) {
 				t.Errorf("terminalOptions(ascii=%v): Style %v", tc.ascii, opt.Style)
+			}
+		})
+	}
+}
+
+// TestScanSeveral: scan prints exactly one line per image in argument order,
+// an empty one for an image without a readable code (whose error goes to
+// stderr), escapes line breaks in a code's text, and exits with 2 at the end.
+func TestScanSeveral(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		path := filepath.Join(dir, name)
+		if err := qr.WritePNGFile(path, text, qr.PNGOptions{}); err != nil {
+			t.Fatalf("qr.WritePNGFile(%q) = %v", path, err)
+		}
+		return path
+	}
+	hello := write("hello.png", "hello")
+	lines := write("lines.png", "line one\nline two\r\nC:\\temp")
+	missing := filepath.Join(dir, "missing.png")
+	tests := []struct {
+		name       string
+		args       []string
+		want       string
+		code       int
+		errorLines int
+	}{
+		{"all good", []string{hello, lines}, "hello\n" + `line one\nline two\r\nC:\\temp` + "\n", 0, 0},
+		{"failures keep their place", []string{"testdata/blank.png", hello, missing, lines, "testdata/blank.png"},
+			"\nhello\n\n" + `line one\nline two\r\nC:\\temp` + "\n\n", 2, 4},
+		{"only failures", []string{missing, "testdata/blank.png"}, "\n\n", 2, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runInProcess(t, "", append([]string{"scan"}, tc.args...)...)
+			if code != tc.code {
+				t.Errorf("qrtc scan %q: exit code %d, want %d; stderr: %s", tc.args, code, tc.code, errOut)
+			}
+			if out != tc.want {
+				t.Errorf("qrtc scan %q: stdout %q, want %q", tc.args, out, tc.want)
+			}
+			errLines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if errOut == "" {
+				errLines = nil
+			}
+			if len(errLines) != tc.errorLines {
+				t.Errorf("qrtc scan %q: %d lines on stderr, want %d (one per failed image and a summary): %q", tc.args, len(errLines), tc.errorLines, errOut)
 			}
 		})
 	}

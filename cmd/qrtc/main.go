@@ -35,6 +35,9 @@ func main() {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	signals := make(chan os.Signal, 1)
 	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	// A closed stdout pipe gives EPIPE, which qrtc reports (exit code 1),
+	// instead of a silent death by SIGPIPE.
+	signal.Ignore(syscall.SIGPIPE)
 	go func() {
 		// Exits with the process.
 		sig := <-signals

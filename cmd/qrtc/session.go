@@ -45,7 +45,7 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 	offer := sdpcompact.Description{Type: sdpcompact.Offer, SDP: sdp}
 	token, err := sdpcompact.Encode(offer)
 	if err != nil {
-		return fmt.Errorf("qrtc: cannot encode the offer: %w", err)
+		return encodeOwnError("offer", err)
 	}
 	if err := s.show(token, "offer", "Show this to the other side; they run: qrtc answer TOKEN (or the path of a photo of the code)"); err != nil {
 		return err
@@ -90,7 +90,10 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 	if len(pos) > 1 {
 		return usageErrorf("qrtc answer: too many arguments (%d): give one offer token or image path, or none to read it from standard input", len(pos))
 	}
-	if _, err := f.iceServers(); err != nil {
+	if _, err := f.iceServers(st.getenv); err != nil {
+		return err
+	}
+	if _, _, err := f.candidateLimits(); err != nil {
 		return err
 	}
 	var offer sdpcompact.Description
@@ -133,7 +136,7 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 	}
 	token, err := sdpcompact.EncodeAnswer(sdpcompact.Description{Type: sdpcompact.Answer, SDP: sdp}, offer)
 	if err != nil {
-		return fmt.Errorf("qrtc: cannot encode the answer: %w", err)
+		return encodeOwnError("answer", err)
 	}
 	if err := s.show(token, "answer", "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc offer"); err != nil {
 		return err
@@ -156,7 +159,11 @@ type session struct {
 
 // newSession makes the peer and starts reading standard input.
 func newSession(ctx context.Context, st *stdio, f *sessionFlags) (*session, error) {
-	servers, err := f.iceServers()
+	servers, err := f.iceServers(st.getenv)
+	if err != nil {
+		return nil, err
+	}
+	filter, types, err := f.candidateLimits()
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +171,8 @@ func newSession(ctx context.Context, st *stdio, f *sessionFlags) (*session, erro
 	if err != nil {
 		return nil, fmt.Errorf("qrtc: cannot make ICE credentials: %w", err)
 	}
-	cfg := peer.Config{ICEServers: servers, ICEUfrag: ufrag, ICEPwd: pwd, IncludeLoopback: f.loopback}
+	cfg := peer.Config{ICEServers: servers, ICEUfrag: ufrag, ICEPwd: pwd, IncludeLoopback: f.loopback,
+		InterfaceFilter: filter, NetworkTypes: types}
 	if f.verbose {
 		cfg.Logf = func(format string, args ...any) { st.say("qrtc -v: "+format, args...) }
 	}
@@ -209,7 +217,7 @@ func (s *session) show(token, kind, instructions string) error {
 		}
 	}
 	if _, err := fmt.Fprintln(s.st.out, token); err != nil {
-		return fmt.Errorf("qrtc: cannot write the token to standard output: %w", err)
+		return stdoutError(err)
 	}
 	if !s.f.noQR {
 		if err := qr.WriteTerminal(s.st.err, token, s.st.terminalOptions(s.st.errTTY, s.f.ascii)); err != nil {
@@ -247,7 +255,7 @@ func (s *session) chat() error {
 				return
 			}
 			if _, err := io.WriteString(s.st.out, messageLine(msg, s.st.outTTY)+"\n"); err != nil {
-				recvDone <- fmt.Errorf("qrtc: cannot write to standard output: %w", err)
+				recvDone <- stdoutError(err)
 				return
 			}
 		}
@@ -312,6 +320,10 @@ func (s *session) received(err error) error {
 	if s.ctx.Err() != nil {
 		s.goodbye()
 		return s.interrupted()
+	}
+	if errors.Is(err, errStdout) {
+		s.goodbye() // tell the other side that this side leaves
+		return err
 	}
 	return s.sessionError(err)
 }
@@ -421,8 +433,9 @@ func sdpCandidates(sdp string) []string {
 	return out
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames it
-// into place, so that a reader never sees half a file.
+// writeFileAtomic writes data to a temporary file beside path, flushes it to
+// disk, renames it into place and flushes the directory, so that a reader
+// never sees half a file, even after a crash.
 func writeFileAtomic(path string, data []byte) error {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -434,12 +447,15 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	tmp := f.Name()
 	_, werr := f.Write(data)
+	if werr == nil {
+		werr = f.Chmod(0o600)
+	}
+	if werr == nil {
+		werr = f.Sync() // the data is on disk before the name points to it
+	}
 	cerr := f.Close()
 	if werr == nil {
 		werr = cerr
-	}
-	if werr == nil {
-		werr = os.Chmod(tmp, 0o600)
 	}
 	if werr == nil {
 		werr = os.Rename(tmp, path)
@@ -448,5 +464,19 @@ func writeFileAtomic(path string, data []byte) error {
 		os.Remove(tmp)
 		return werr
 	}
-	return nil
+	return syncDir(dir)
+}
+
+// syncDir flushes a directory, so that a rename in it survives a crash.
+func syncDir(dir string) error {
+	d, err := os.Open(dir)
+	if err != nil {
+		return err
+	}
+	serr := d.Sync()
+	cerr := d.Close()
+	if serr != nil {
+		return serr
+	}
+	return cerr
 }
