@@ -273,13 +273,27 @@ type fixedBinarizer struct {
 	m   *gozxing.BitMatrix
 }
 
+// GetLuminanceSource returns the grey picture the matrix was made from.
 func (f *fixedBinarizer) GetLuminanceSource() gozxing.LuminanceSource { return f.src }
-func (f *fixedBinarizer) GetWidth() int                               { return f.m.GetWidth() }
-func (f *fixedBinarizer) GetHeight() int                              { return f.m.GetHeight() }
+
+// GetWidth returns the matrix's width in pixels.
+func (f *fixedBinarizer) GetWidth() int { return f.m.GetWidth() }
+
+// GetHeight returns the matrix's height in pixels.
+func (f *fixedBinarizer) GetHeight() int { return f.m.GetHeight() }
+
+// GetBlackMatrix returns the black-and-white picture made beforehand; it
+// never fails.
 func (f *fixedBinarizer) GetBlackMatrix() (*gozxing.BitMatrix, error) { return f.m, nil }
+
+// GetBlackRow returns row y of the matrix, reusing row when it is large
+// enough; it never fails.
 func (f *fixedBinarizer) GetBlackRow(y int, row *gozxing.BitArray) (*gozxing.BitArray, error) {
 	return f.m.GetRow(y, row), nil
 }
+
+// CreateBinarizer returns a fresh gozxing hybrid binarizer for src: a
+// fixed matrix cannot belong to another picture.
 func (f *fixedBinarizer) CreateBinarizer(src gozxing.LuminanceSource) gozxing.Binarizer {
 	return gozxing.NewHybridBinarizer(src)
 }
