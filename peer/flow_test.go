@@ -3,54 +3,69 @@ package peer_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qrtc/qrtc/peer"
 )
 
-// TestBackpressure: when the receiver does not read, Send blocks (it does
-// not drop or fail); once the receiver reads, every message arrives.
+// TestBackpressure: when the receiver does not read, its queue stops at its
+// cap and pion stops being read, the sender's queue stays bounded, and
+// Send neither drops nor fails; once the receiver reads, every message
+// arrives in order.
 func TestBackpressure(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t, 2*time.Minute)
 	a, b := connected(t, ctx, loopback(), loopback())
 	big := strings.Repeat("b", 16<<10)
-	sent := 0
-	for {
-		short, cancel := context.WithTimeout(ctx, 2*time.Second)
-		err := a.Send(short, big+message(sent))
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) {
-			break // blocked: the receiver's queue and SCTP's windows are full
+	// More than the receiver's queue, SCTP's receive window and the
+	// sender's high-water mark hold together (4 + 1 + 1 MiB): the sender
+	// cannot get them all out until the receiver reads.
+	const n = 512
+	sent := make(chan error, 1)
+	go func() {
+		for i := range n {
+			msg := big + message(i)
+			if err := a.Send(ctx, msg); err != nil {
+				sent <- err
+				return
+			}
+			// Send hands a message to pion only while at most HighWater
+			// bytes are queued there.
+			if got, limit := peer.BufferedAmount(a), uint64(peer.HighWater+len(msg)); got > limit {
+				sent <- fmt.Errorf("after Send() #%d, %d bytes queued in pion, want at most %d", i, got, limit)
+				return
+			}
 		}
-		if err != nil {
-			t.Fatalf("Send(message %d) = %v, want nil or a blocked send", sent, err)
-		}
-		sent++
-		if sent > 1e5 {
-			t.Fatalf("Send never blocked after %d messages of 16 KiB with nobody reading", sent)
-		}
+		sent <- nil
+	}()
+	select {
+	case <-peer.QueueFull(b):
+	case err := <-sent:
+		t.Fatalf("the sender finished (%v) before the receiver's queue filled up with nobody reading", err)
+	case <-ctx.Done():
+		t.Fatalf("the receiver's queue never reached its cap of %d bytes with nobody reading; %d bytes queued", peer.MaxQueuedBytes, peer.QueuedBytes(b))
 	}
-	t.Logf("Send blocked after %d messages (%d MiB) with nobody reading", sent, sent*len(big)>>20)
-	// The receiver's queue (4 MiB), SCTP's receive window and the sender's
-	// buffer (1 MiB each) hold what was sent: nothing grows without limit.
-	if sent*len(big) > 8<<20 {
-		t.Errorf("%d MiB went out before Send blocked, want at most 8 MiB buffered between the two sides", sent*len(big)>>20)
+	if got, limit := peer.QueuedBytes(b), int64(peer.MaxQueuedBytes+len(big)+1024); got > limit {
+		t.Errorf("%d bytes wait for Receive, want at most the cap and one message, %d", got, limit)
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.Shutdown(ctx) }()
-	for i := range sent {
+	for i := range n {
 		m, err := b.Receive(ctx)
 		if err != nil || m != big+message(i) {
 			t.Fatalf("Receive() #%d = %d bytes, %v; want message %d", i, len(m), err, i)
 		}
 	}
-	if _, err := b.Receive(ctx); !errors.Is(err, io.EOF) {
-		t.Fatalf("Receive() after all %d messages = %v, want io.EOF", sent, err)
+	if err := <-sent; err != nil {
+		t.Fatalf("sending %d messages of 16 KiB: %v", n, err)
 	}
-	if err := <-done; err != nil {
+	if err := a.Shutdown(ctx); err != nil {
 		t.Errorf("Shutdown() = %v", err)
+	}
+	if _, err := b.Receive(ctx); !errors.Is(err, io.EOF) {
+		t.Fatalf("Receive() after all %d messages = %v, want io.EOF", n, err)
 	}
 }
 
@@ -61,16 +76,22 @@ func TestShutdownUnread(t *testing.T) {
 	ctx := testContext(t, time.Minute)
 	a, b := connected(t, ctx, loopback(), loopback())
 	big := strings.Repeat("u", 16<<10)
-	for {
-		short, cancel := context.WithTimeout(ctx, time.Second)
-		err := b.Send(short, big)
-		cancel()
-		if errors.Is(err, context.DeadlineExceeded) {
-			break // a's queue is full and pion's read loop waits
+	sent := make(chan error, 1)
+	go func() {
+		for {
+			if err := b.Send(ctx, big); err != nil {
+				sent <- err
+				return
+			}
 		}
-		if err != nil {
-			t.Fatalf("Send() = %v", err)
-		}
+	}()
+	select {
+	case <-peer.QueueFull(a):
+		// a's queue is full and pion's read loop waits.
+	case err := <-sent:
+		t.Fatalf("Send() = %v before the other side's queue filled up, want it to block", err)
+	case <-ctx.Done():
+		t.Fatalf("the receiver's queue never reached its cap with nobody reading")
 	}
 	if err := a.Shutdown(ctx); err != nil {
 		t.Fatalf("Shutdown() with unread messages = %v, want nil", err)
@@ -83,5 +104,9 @@ func TestShutdownUnread(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Receive() on the other side = %v, want io.EOF", err)
 		}
+	}
+	// The blocked Send ends when the chat does.
+	if err := <-sent; err == nil || errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("blocked Send() after the other side's Shutdown = %v, want the chat's end", err)
 	}
 }
