@@ -10,7 +10,6 @@ import (
 	"net"
 	"os"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -277,7 +276,7 @@ func TestCloseIdempotent(t *testing.T) {
 // goroutine behind. It does not run in parallel: it counts goroutines.
 func TestNoGoroutineLeak(t *testing.T) {
 	ctx := testContext(t, time.Minute)
-	before := runtime.NumGoroutine()
+	before := len(peerGoroutines())
 	for _, end := range []string{"shutdown", "close"} {
 		a, err := peer.New(loopback())
 		if err != nil {
