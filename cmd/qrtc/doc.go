@@ -62,5 +62,18 @@
 //	     closed so that the other side sees it leave
 //
 // At a terminal a bad answer is explained and asked for again; from a pipe it
-// ends qrtc with exit code 2.
+// ends qrtc with exit code 2. A computer with more addresses than a token
+// carries (32: Docker and VM bridges, IPv6 privacy addresses) cannot encode
+// its own offer or answer: that ends qrtc with exit code 2 and asks to limit
+// the addresses with --interface NAME (repeatable), --ipv4 or --ipv6. When
+// standard output can no longer be written (the program reading a pipe
+// ended), qrtc says "could not write to standard output" and exits with 1.
+//
+// # Environment
+//
+//	QRTC_TURN_PASS  the TURN password when --turn-pass is not given; unlike a
+//	                flag, other users cannot read it with ps
+//	NO_COLOR        draw the QR code without colours
+//	COLORFGBG       with NO_COLOR or without a colour terminal, a dark
+//	                background makes the code drawn inverted
 package main

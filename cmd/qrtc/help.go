@@ -75,7 +75,13 @@ everything sent has been delivered.
 Example:
   qrtc offer --png offer.png       # then paste the answer, or type: answer.jpg
   qrtc offer --token-out offer.txt | tee chat.log   # stdout: the token, then messages
-  qrtc offer --turn turn:relay.example.org:3478 --turn-user alice --turn-pass secret
+  QRTC_TURN_PASS=secret qrtc offer --turn turn:relay.example.org:3478 --turn-user alice
+  qrtc offer --ipv4 --interface eth0   # a computer with Docker bridges or many IPv6 addresses
+
+The TURN password may come from the environment variable QRTC_TURN_PASS instead
+of --turn-pass, which other users of the computer can read in "ps". A token
+carries at most 32 addresses; on a computer with more, qrtc exits with code 2
+and asks to limit them with --interface, --ipv4 or --ipv6.
 `
 
 const answerHelp = `
