@@ -9,7 +9,9 @@
 // columns by 23 rows) or, with StyleASCII, with "##" pairs for terminals
 // without Unicode. With TerminalOptions.Color it sets explicit black and
 // white ANSI colours, so the code is right on dark and light themes alike;
-// the caller decides (NO_COLOR, not a terminal), never this package. PNG
+// the caller decides (NO_COLOR, not a terminal), never this package.
+// TerminalOptions.BasicColors uses the eight basic ANSI colours instead of
+// the 256-colour palette, for terminals such as the Linux console. PNG
 // and WritePNGFile draw black-on-white images with a 4-module quiet zone and
 // exact module edges; WritePNGFile replaces its file atomically and
 // durably, readable by its owner only (mode 0600: the text may be secret).

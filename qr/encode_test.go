@@ -3,6 +3,7 @@ package qr_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"image"
 	"os"
 	"path/filepath"
@@ -201,30 +202,54 @@ func TestWriteTerminalModules(t *testing.T) {
 }
 
 func TestWriteTerminalColor(t *testing.T) {
-	for _, style := range []qr.Style{qr.StyleHalfBlock, qr.StyleASCII} {
-		var plain, color bytes.Buffer
-		if err := qr.WriteTerminal(&plain, "HELLO", qr.TerminalOptions{Style: style}); err != nil {
-			t.Fatal(err)
-		}
-		if err := qr.WriteTerminal(&color, "HELLO", qr.TerminalOptions{Style: style, Color: true}); err != nil {
-			t.Fatal(err)
-		}
-		if strings.Contains(plain.String(), "\x1b") {
-			t.Errorf("style %d: plain drawing holds escape sequences", style)
-		}
-		c := color.String()
-		for _, seq := range []string{"\x1b[48;5;16m", "\x1b[48;5;231m", "\x1b[0m\n"} {
-			if !strings.Contains(c, seq) {
-				t.Errorf("style %d: colour drawing lacks %q", style, seq)
-			}
-		}
-		if strings.Count(c, "\n") != strings.Count(plain.String(), "\n") {
-			t.Errorf("style %d: colour drawing has %d lines, plain %d", style, strings.Count(c, "\n"), strings.Count(plain.String(), "\n"))
-		}
-		for i, l := range strings.Split(strings.TrimSuffix(c, "\n"), "\n") {
-			if !strings.HasSuffix(l, "\x1b[0m") {
-				t.Fatalf("style %d: line %d does not reset its colours: %q", style, i, l)
-			}
+	tests := []struct {
+		name  string
+		basic bool
+		want  []string // sequences the drawing must hold
+		never string   // a sequence it must not hold
+	}{
+		{"256 colours", false, []string{"\x1b[48;5;16m", "\x1b[48;5;231m", "\x1b[0m\n"}, "\x1b[47m"},
+		// Terminals without 256 colours (TERM=linux) print "5;16m" as
+		// text: basic colours must not use the palette at all.
+		{"basic colours", true, []string{"\x1b[40m", "\x1b[47m", "\x1b[0m\n"}, ";5;"},
+	}
+	for _, tt := range tests {
+		for _, style := range []qr.Style{qr.StyleHalfBlock, qr.StyleASCII} {
+			t.Run(fmt.Sprintf("%s/style%d", tt.name, style), func(t *testing.T) {
+				var plain, color, basicOnly bytes.Buffer
+				if err := qr.WriteTerminal(&plain, "HELLO", qr.TerminalOptions{Style: style}); err != nil {
+					t.Fatal(err)
+				}
+				if err := qr.WriteTerminal(&color, "HELLO", qr.TerminalOptions{Style: style, Color: true, BasicColors: tt.basic}); err != nil {
+					t.Fatal(err)
+				}
+				if err := qr.WriteTerminal(&basicOnly, "HELLO", qr.TerminalOptions{Style: style, BasicColors: true}); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(plain.String(), "\x1b") {
+					t.Errorf("plain drawing holds escape sequences")
+				}
+				if basicOnly.String() != plain.String() {
+					t.Errorf("BasicColors without Color changed the plain drawing")
+				}
+				c := color.String()
+				for _, seq := range tt.want {
+					if !strings.Contains(c, seq) {
+						t.Errorf("colour drawing lacks %q", seq)
+					}
+				}
+				if strings.Contains(c, tt.never) {
+					t.Errorf("colour drawing holds %q", tt.never)
+				}
+				if strings.Count(c, "\n") != strings.Count(plain.String(), "\n") {
+					t.Errorf("colour drawing has %d lines, plain %d", strings.Count(c, "\n"), strings.Count(plain.String(), "\n"))
+				}
+				for i, l := range strings.Split(strings.TrimSuffix(c, "\n"), "\n") {
+					if !strings.HasSuffix(l, "\x1b[0m") {
+						t.Fatalf("line %d does not reset its colours: %q", i, l)
+					}
+				}
+			})
 		}
 	}
 }
@@ -250,6 +275,7 @@ func TestTerminalGolden(t *testing.T) {
 	}{
 		{"halfblock", qr.TerminalOptions{}},
 		{"halfblock-color", qr.TerminalOptions{Color: true}},
+		{"halfblock-basic-color", qr.TerminalOptions{Color: true, BasicColors: true}},
 		{"halfblock-invert", qr.TerminalOptions{Invert: true}},
 		{"ascii", qr.TerminalOptions{Style: qr.StyleASCII}},
 	}

@@ -66,6 +66,8 @@ func TestRoundTripTerminal(t *testing.T) {
 		{"light ascii", qr.TerminalOptions{Style: qr.StyleASCII}, distort.Light},
 		{"dark ascii inverted", qr.TerminalOptions{Style: qr.StyleASCII, Invert: true}, distort.Dark},
 		{"dark ascii color", qr.TerminalOptions{Style: qr.StyleASCII, Color: true}, distort.Dark},
+		{"light basic color", qr.TerminalOptions{Color: true, BasicColors: true}, distort.Light},
+		{"dark basic color", qr.TerminalOptions{Color: true, BasicColors: true}, distort.Dark},
 	}
 	texts := []string{token(40), token(120), token(200)} // versions 2, 5, 7
 	sizes := []float64{8, 11, 14, 18}

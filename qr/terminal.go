@@ -28,11 +28,20 @@ type TerminalOptions struct {
 	// Style selects half blocks (the default) or ASCII.
 	Style Style
 	// Color sets explicit colours with ANSI escape sequences (256-colour
-	// palette entries 16, black, and 231, white), so dark modules are dark
+	// palette entries 16, black, and 231, white, unless BasicColors is
+	// set), so dark modules are dark
 	// on both dark and light terminal themes. The library never decides
 	// this by itself: callers turn it off when NO_COLOR is set or the
 	// output is not a terminal.
 	Color bool
+	// BasicColors, with Color, uses the eight basic ANSI colours (SGR 30
+	// and 40 black, 37 and 47 white) instead of the 256-colour palette, for
+	// terminals without 256 colours (TERM=linux, vt100, xterm-16color),
+	// where the palette sequences print garbage. Themes may tint the basic
+	// colours and their white is light grey, so the code has less
+	// contrast: callers set it only when the terminal needs it, and the
+	// library never looks at TERM itself. Without Color it does nothing.
+	BasicColors bool
 	// Invert, without Color, draws the light modules (and the quiet zone)
 	// with ink instead of the dark ones. Plain text is drawn in the
 	// terminal's foreground colour, which is light on a dark theme: Invert
@@ -44,16 +53,33 @@ type TerminalOptions struct {
 	QuietZone int
 }
 
-// ANSI select-graphic-rendition sequences for the two module colours:
-// palette entries 16 (#000000) and 231 (#ffffff) of the 256-colour cube,
-// which terminal themes leave alone, unlike the 16 basic colours.
-const (
-	sgrFgDark  = "\x1b[38;5;16m"
-	sgrFgLight = "\x1b[38;5;231m"
-	sgrBgDark  = "\x1b[48;5;16m"
-	sgrBgLight = "\x1b[48;5;231m"
-	sgrReset   = "\x1b[0m"
-)
+// sgrColors holds the select-graphic-rendition sequences (ECMA-48 8.3.117)
+// that set the two module colours.
+type sgrColors struct {
+	fgDark, fgLight, bgDark, bgLight string
+}
+
+// sgr256 uses palette entries 16 (#000000) and 231 (#ffffff) of the
+// 256-colour cube, which terminal themes leave alone, unlike the 16 basic
+// colours.
+var sgr256 = sgrColors{
+	fgDark:  "\x1b[38;5;16m",
+	fgLight: "\x1b[38;5;231m",
+	bgDark:  "\x1b[48;5;16m",
+	bgLight: "\x1b[48;5;231m",
+}
+
+// sgrBasic uses the basic black (30, 40) and white (37, 47) every colour
+// terminal knows.
+var sgrBasic = sgrColors{
+	fgDark:  "\x1b[30m",
+	fgLight: "\x1b[37m",
+	bgDark:  "\x1b[40m",
+	bgLight: "\x1b[47m",
+}
+
+// sgrReset restores the terminal's default colours.
+const sgrReset = "\x1b[0m"
 
 // WriteTerminal draws text as a QR code for a terminal and writes it to w
 // in one call. Each line ends with "\n". It uses the smallest QR version
@@ -90,9 +116,20 @@ func WriteTerminal(w io.Writer, text string, opt TerminalOptions) error {
 // colorWriter emits SGR sequences only when the colours change.
 type colorWriter struct {
 	buf    *bytes.Buffer
+	seq    *sgrColors
 	fg, bg int // 0 unset, 1 dark, 2 light
 }
 
+// newColorWriter returns a colorWriter to buf with the colours opt asks
+// for.
+func newColorWriter(buf *bytes.Buffer, opt TerminalOptions) colorWriter {
+	if opt.BasicColors {
+		return colorWriter{buf: buf, seq: &sgrBasic}
+	}
+	return colorWriter{buf: buf, seq: &sgr256}
+}
+
+// set switches to a dark or light foreground and background.
 func (c *colorWriter) set(fgDark, bgDark bool) {
 	fg, bg := 2, 2
 	if fgDark {
@@ -103,17 +140,17 @@ func (c *colorWriter) set(fgDark, bgDark bool) {
 	}
 	if fg != c.fg {
 		if fgDark {
-			c.buf.WriteString(sgrFgDark)
+			c.buf.WriteString(c.seq.fgDark)
 		} else {
-			c.buf.WriteString(sgrFgLight)
+			c.buf.WriteString(c.seq.fgLight)
 		}
 		c.fg = fg
 	}
 	if bg != c.bg {
 		if bgDark {
-			c.buf.WriteString(sgrBgDark)
+			c.buf.WriteString(c.seq.bgDark)
 		} else {
-			c.buf.WriteString(sgrBgLight)
+			c.buf.WriteString(c.seq.bgLight)
 		}
 		c.bg = bg
 	}
@@ -130,7 +167,7 @@ func (c *colorWriter) endLine() {
 // drawHalfBlocks draws two module rows per text line.
 func drawHalfBlocks(buf *bytes.Buffer, s *symbol, qz int, opt TerminalOptions) {
 	n := s.size()
-	cw := colorWriter{buf: buf}
+	cw := newColorWriter(buf, opt)
 	for y := -qz; y < n+qz; y += 2 {
 		for x := -qz; x < n+qz; x++ {
 			top := s.isDark(x, y) != opt.Invert
@@ -168,7 +205,7 @@ func drawHalfBlocks(buf *bytes.Buffer, s *symbol, qz int, opt TerminalOptions) {
 // drawASCII draws one module row per line, two characters per module.
 func drawASCII(buf *bytes.Buffer, s *symbol, qz int, opt TerminalOptions) {
 	n := s.size()
-	cw := colorWriter{buf: buf}
+	cw := newColorWriter(buf, opt)
 	for y := -qz; y < n+qz; y++ {
 		for x := -qz; x < n+qz; x++ {
 			ink := s.isDark(x, y) != opt.Invert
