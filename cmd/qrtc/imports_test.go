@@ -1,7 +1,14 @@
 package main
 
 import (
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -10,7 +17,8 @@ const module = "github.com/qrtc/qrtc"
 
 // TestImportRules keeps the architecture: sdpcompact is pure (no WebRTC, no
 // QR, no peer), qr knows nothing of SDP or WebRTC, peer nothing of tokens or
-// QR codes, and only cmd/qrtc wires all three together.
+// QR codes, relay (a STUN and TURN server) nothing of the other three, and
+// only cmd/qrtc wires all three together (and may import relay).
 func TestImportRules(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("the go command is not installed")
@@ -30,6 +38,7 @@ func TestImportRules(t *testing.T) {
 		module + "/sdpcompact": {"github.com/pion/webrtc", "github.com/pion/ice", "github.com/pion/dtls", module + "/qr", module + "/peer", "github.com/skip2", "github.com/makiuchi-d"},
 		module + "/qr":         {"github.com/pion/", module + "/sdpcompact", module + "/peer"},
 		module + "/peer":       {module + "/qr", module + "/sdpcompact", "github.com/skip2", "github.com/makiuchi-d"},
+		module + "/relay":      {module + "/peer", module + "/qr", module + "/sdpcompact", "github.com/skip2", "github.com/makiuchi-d"},
 	}
 	for pkg, bad := range forbidden {
 		list, ok := deps[pkg]
@@ -61,5 +70,128 @@ func TestImportRules(t *testing.T) {
 	}
 	if n := len(deps[module+"/cmd/qrtc"]); n == 0 {
 		t.Errorf("go list did not report the dependencies of cmd/qrtc")
+	}
+}
+
+// libraryPackages are the public library packages, relative to the module
+// root: they never print, log, exit or panic.
+var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay"}
+
+// TestLibrariesDoNotPrint reads the non-test Go files of the library
+// packages and fails on what only cmd/qrtc may do: import "log" (or
+// log/slog), call fmt.Print*, print or println, os.Exit or panic, or touch
+// os.Stdout and os.Stderr.
+func TestLibrariesDoNotPrint(t *testing.T) {
+	for _, pkg := range libraryPackages {
+		t.Run(pkg, func(t *testing.T) {
+			files, err := filepath.Glob(filepath.Join("..", "..", pkg, "*.go"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, path := range files {
+				if strings.HasSuffix(path, "_test.go") {
+					continue
+				}
+				n++
+				for _, v := range libraryViolations(t, path) {
+					t.Errorf("%s: %s: library code must return errors and leave printing, logging and exiting to cmd/qrtc", v.pos, v.what)
+				}
+			}
+			if n == 0 {
+				t.Errorf("no Go files found in %s", pkg)
+			}
+		})
+	}
+}
+
+// violation is one thing library code must not do, and where.
+type violation struct {
+	pos  token.Position
+	what string
+}
+
+// libraryViolations parses one file and lists its violations.
+func libraryViolations(t *testing.T, path string) []violation {
+	t.Helper()
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+	if err != nil {
+		t.Fatalf("parsing %s: %v", path, err)
+	}
+	var out []violation
+	names := map[string]string{} // local name -> import path, for fmt and os
+	for _, imp := range f.Imports {
+		p, err := strconv.Unquote(imp.Path.Value)
+		if err != nil {
+			t.Fatalf("%s: import %s: %v", path, imp.Path.Value, err)
+		}
+		if p == "log" || p == "log/slog" {
+			out = append(out, violation{fset.Position(imp.Pos()), fmt.Sprintf("imports %q", p)})
+		}
+		local := p[strings.LastIndex(p, "/")+1:]
+		if imp.Name != nil {
+			local = imp.Name.Name
+		}
+		if p == "fmt" || p == "os" {
+			names[local] = p
+		}
+	}
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.CallExpr:
+			if id, ok := n.Fun.(*ast.Ident); ok && (id.Name == "panic" || id.Name == "print" || id.Name == "println") {
+				out = append(out, violation{fset.Position(n.Pos()), "calls " + id.Name})
+			}
+		case *ast.SelectorExpr:
+			x, ok := n.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			switch pkg, name := names[x.Name], n.Sel.Name; {
+			case pkg == "fmt" && strings.HasPrefix(name, "Print"):
+				out = append(out, violation{fset.Position(n.Pos()), "uses fmt." + name})
+			case pkg == "os" && (name == "Exit" || name == "Stdout" || name == "Stderr"):
+				out = append(out, violation{fset.Position(n.Pos()), "uses os." + name})
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// TestLibraryViolationsFound: the checker finds each thing it looks for, so
+// that TestLibrariesDoNotPrint cannot pass by finding nothing.
+func TestLibraryViolationsFound(t *testing.T) {
+	src := `package bad
+
+import (
+	"log"
+	f "fmt"
+	stdos "os"
+)
+
+func bad() {
+	log.Print("x")
+	f.Println("x")
+	f.Fprintln(stdos.Stderr, "x")
+	stdos.Stdout.Write(nil)
+	println("x")
+	stdos.Exit(1)
+	panic("x")
+	_ = f.Sprintf("fine")
+}
+`
+	path := filepath.Join(t.TempDir(), "bad.go")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, v := range libraryViolations(t, path) {
+		got = append(got, v.what)
+	}
+	want := []string{`imports "log"`, "uses fmt.Println", "uses os.Stderr", "uses os.Stdout", "calls println", "uses os.Exit", "calls panic"}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("libraryViolations(bad.go) = %q, want %q", got, want)
 	}
 }
