@@ -184,3 +184,69 @@ func FuzzTokenReader(f *testing.F) {
 		}
 	})
 }
+
+// TestTokenReaderWrapped feeds tokens of many lengths (every description of
+// sdpcompact's corpus) wrapped at every width from 60 to 80 columns, with LF
+// and with CRLF, as mail and chat programs break long lines: each must read
+// back whole, leaving the next line unread. A token cut at a line end must
+// count as incomplete (sdpcompact.ErrTruncated), never as misread.
+func TestTokenReaderWrapped(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("..", "..", "sdpcompact", "testdata", "corpus", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, filepath.Join("testdata", "offer.json"), filepath.Join("testdata", "answer.json"))
+	var tokens []string
+	lengths := map[int]bool{}
+	for _, path := range files {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d, err := sdpcompact.ParseDescription(string(data))
+		if err != nil {
+			continue // not every corpus file is a complete description
+		}
+		tok, err := sdpcompact.Encode(d)
+		if err != nil {
+			continue
+		}
+		tokens = append(tokens, tok)
+		lengths[len(tok)] = true
+	}
+	if len(lengths) < 10 {
+		t.Fatalf("only %d token lengths from %d files, want at least 10", len(lengths), len(files))
+	}
+	for _, eol := range []string{"\n", "\r\n"} {
+		for width := 60; width <= 80; width++ {
+			name := fmt.Sprintf("width %d %s", width, map[string]string{"\n": "LF", "\r\n": "CRLF"}[eol])
+			t.Run(name, func(t *testing.T) {
+				for _, tok := range tokens {
+					var b strings.Builder
+					for s := tok; ; s = s[width:] {
+						if len(s) <= width {
+							b.WriteString(s + eol)
+							break
+						}
+						b.WriteString(s[:width] + eol)
+					}
+					b.WriteString("hello" + eol)
+					ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+					st := newStdio(strings.NewReader(b.String()), io.Discard, io.Discard, func(string) string { return "" })
+					lr := newLineReader(st.in)
+					tr := &tokenReader{lines: lr, st: st}
+					got, _, err := tr.read(ctx, "prompt", func(string, sdpcompact.Description) error { return nil })
+					if err != nil {
+						t.Errorf("read(a token of %d characters wrapped at %d) = %v, want the token", len(tok), width, err)
+					} else if got != tok {
+						t.Errorf("read(a token of %d characters wrapped at %d) = %q, want %q", len(tok), width, got, tok)
+					} else if l, err := lr.next(ctx); err != nil || l.text != "hello" {
+						t.Errorf("after a token of %d characters wrapped at %d: line %q, %v; want \"hello\"", len(tok), width, l.text, err)
+					}
+					lr.close()
+					cancel()
+				}
+			})
+		}
+	}
+}
