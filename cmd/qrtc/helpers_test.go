@@ -328,3 +328,31 @@ func TestScanSeveral(t *testing.T) {
 		})
 	}
 }
+
+func TestBasicColors(t *testing.T) {
+	for _, c := range []struct {
+		term, colorterm string
+		want            bool
+	}{
+		{"xterm-256color", "", false},
+		{"screen-256color", "", false},
+		{"xterm-direct", "", false},
+		{"foot-truecolor", "", false},
+		{"xterm", "truecolor", false},
+		{"linux", "24bit", false},
+		{"linux", "", true},
+		{"vt100", "", true},
+		{"vt220", "", true},
+		{"ansi", "", true},
+		{"xterm", "", true},
+		{"screen", "", true},
+		{"", "", true},
+	} {
+		t.Run(c.term+"/"+c.colorterm, func(t *testing.T) {
+			env := map[string]string{"TERM": c.term, "COLORTERM": c.colorterm}
+			if got := basicColors(func(k string) string { return env[k] }); got != c.want {
+				t.Errorf("basicColors(TERM=%q COLORTERM=%q) = %v, want %v", c.term, c.colorterm, got, c.want)
+			}
+		})
+	}
+}

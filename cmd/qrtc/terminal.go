@@ -116,3 +116,25 @@ func lookupEnv(getenv func(string) string, name string) (string, bool) {
 	v := getenv(name)
 	return v, v != ""
 }
+
+// basicColors reports whether the terminal described by the environment
+// knows only the basic 8 or 16 colours, so that a QR code must not use the
+// 256-colour palette: TERM is "linux", "vt100", "vt220" or "ansi", or does
+// not mention "256color", "truecolor" or "direct", and COLORTERM (which
+// terminals with more colours set) is unset. An unset TERM counts as basic.
+func basicColors(getenv func(string) string) bool {
+	if getenv("COLORTERM") != "" {
+		return false
+	}
+	term := getenv("TERM")
+	switch term {
+	case "linux", "vt100", "vt220", "ansi":
+		return true
+	}
+	for _, rich := range []string{"256color", "truecolor", "direct"} {
+		if strings.Contains(term, rich) {
+			return false
+		}
+	}
+	return true
+}
