@@ -84,7 +84,7 @@ func prefix(p string) func([]byte) bool {
 }
 
 // loadImage decodes an image file held in data, refusing images larger
-// than MaxPixels before decoding their pixels.
+// than MaxPixels or MaxImageBytes before decoding their pixels.
 func loadImage(data []byte) (img image.Image, err error) {
 	var f *format
 	for i := range formats {
@@ -186,8 +186,8 @@ func badImage(name string, err error) error {
 }
 
 // DecodeBytes reads a QR code from an image file held in data: PNG, JPEG,
-// GIF (first frame), WebP, BMP or TIFF. The pixel count in the header is
-// checked against MaxPixels before decoding. See Decode.
+// GIF (first frame), WebP, BMP or TIFF. The size in the header is checked
+// against MaxPixels and MaxImageBytes before decoding. See Decode.
 func DecodeBytes(data []byte) (string, error) {
 	img, err := loadImage(data)
 	if err != nil {
