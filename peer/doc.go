@@ -34,6 +34,13 @@
 // the candidate types of both sides and the pairs ICE tried, and suggests
 // what to add (a STUN server, a TURN relay).
 //
+// Meanwhile NAT routers forget idle UDP mappings, often after 30 s. Every
+// socket that has talked to a STUN or TURN server sends that server a STUN
+// Binding indication (RFC 8489 section 3) after 15 s of silence, so that
+// the server reflexive address in the description stays true and a TURN
+// allocation, which is tied to the client's public address and port, stays
+// reachable.
+//
 // Gathering waits at most GatherTimeout (default 1.5 s) for STUN and TURN
 // servers; one that does not answer in time is left out and named by
 // GatherWarnings. With no ICE servers a description is ready in a few

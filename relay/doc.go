@@ -7,6 +7,14 @@
 // TURN allocations (RFC 8656): a UDP relayed address on the server through
 // which the client exchanges datagrams with its peers.
 //
+// A request that needs an allocation (Refresh, CreatePermission,
+// ChannelBind) and comes, with valid credentials, from an address that holds
+// none gets 437 Allocation Mismatch (RFC 8656 section 5), signed with the
+// requester's key, as coturn answers; pion/turn alone would drop it. That
+// happens when a client's NAT forgot its idle mapping and gave it a new
+// port: the answer lets the client give up on the lost allocation at once
+// instead of retransmitting for half a minute.
+//
 // # Credentials
 //
 // Clients authenticate with TURN long-term credentials (RFC 8489 section
@@ -28,8 +36,8 @@
 // relays in each direction: datagrams over the rate are dropped. The server
 // counts the bytes it relays per user (Server.Stats) and logs, through
 // Config.Logf, one line per allocation created, one per allocation ended
-// with the bytes it relayed, and one per refusal (unknown user, expired
-// credentials, wrong password, quota).
+// with the bytes it relayed, one per refusal (unknown user, expired
+// credentials, wrong password, quota) and one per 437 answer.
 //
 // # Limits
 //
