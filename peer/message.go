@@ -36,7 +36,7 @@ func (p *Peer) Send(ctx context.Context, msg string) error {
 			return p.sendError()
 		default:
 		}
-		return fmt.Errorf("peer: send: %w", err)
+		return fmt.Errorf("%w: send: %v", ErrWebRTC, err)
 	}
 	return nil
 }
