@@ -50,9 +50,13 @@ type bitReader struct {
 }
 
 // read returns the next n bits as a number; after the end it returns 0
-// and remembers errOutOfBits.
+// and remembers errOutOfBits. The first error sticks: after it, read
+// returns 0 and leaves pos where the error happened.
 func (r *bitReader) read(n int) uint64 {
-	if r.err != nil || r.pos+n > len(r.bits) {
+	if r.err != nil {
+		return 0
+	}
+	if r.pos+n > len(r.bits) {
 		r.err = errOutOfBits
 		return 0
 	}
@@ -72,7 +76,10 @@ func (r *bitReader) flag() bool { return r.read(1) == 1 }
 
 // bytes reads n bytes.
 func (r *bitReader) bytes(n int) []byte {
-	if r.err != nil || r.pos+8*n > len(r.bits) {
+	if r.err != nil {
+		return nil
+	}
+	if r.pos+8*n > len(r.bits) {
 		r.err = errOutOfBits
 		return nil
 	}

@@ -113,7 +113,14 @@
 // match, Decode uses the length digit to say whether characters are missing
 // at the end (ErrTruncated), one is missing or doubled in the middle, or one
 // is mistyped (ErrChecksum); non-alphanumeric characters get
-// ErrInvalidCharacter with their position.
+// ErrInvalidCharacter with their position. When the length digit agrees,
+// the token is complete with a wrong character, or a multiple of 36
+// characters is missing at the end (a 112-character token wrapped at 76
+// columns loses its last 36 with its second line): if changing one
+// character or swapping two neighbours gives a token that decodes, Decode
+// names the character (ErrChecksum); otherwise it reads the payload, which
+// describes its own length, and reports ErrTruncated when it runs out of
+// bits.
 //
 // # Payload bits (version 1)
 //

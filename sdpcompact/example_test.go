@@ -57,7 +57,7 @@ func ExampleDecode_errors() {
 	fmt.Println(err)
 	// Output:
 	// sdpcompact: token is truncated: got 56 of at least 59 characters; copy the whole token
-	// sdpcompact: token checksum mismatch: a character is mistyped or two are swapped; compare the token character by character or scan its QR code
+	// sdpcompact: token checksum mismatch: character 95 'O' is probably mistyped ('0' fits); compare the token character by character or scan its QR code
 }
 
 func ExampleParse() {

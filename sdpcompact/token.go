@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -310,19 +311,37 @@ func checksumValue(c string) int {
 	return v
 }
 
+// maxSearch bounds the searches of checksumError (quadratic for a missing
+// character); QR codes of longer tokens are unwieldy anyway.
+const maxSearch = 400
+
 // checksumError tells a truncated token from a mistyped one. The length
-// letter says how long the token should be (modulo 36): when it agrees, a
-// character is wrong; when the token is one character short or long and
-// inserting or deleting one character makes the checksum match, a character
-// is missing or doubled in the middle; when only fixing the length letter
-// itself makes it match, that letter is mistyped; otherwise characters are
-// missing at the end.
+// letter says how long the token should be (modulo 36).
+//
+// When it agrees, the token is either complete with a wrong character or
+// short by a multiple of 36 characters. If changing one character or
+// swapping two neighbours makes a token that decodes, a character is wrong.
+// Otherwise the payload says: it describes its own length, so the payload
+// of a token cut short runs out of bits (truncatedPayload).
+//
+// When the length letter does not agree and the token is one character
+// short or long and inserting or deleting one character makes a token that
+// decodes, a character is missing or doubled in the middle; when only
+// fixing the length letter itself makes it decode, that letter is mistyped;
+// otherwise characters are missing at the end.
 func checksumError(tok string) error {
 	n := len(tok)
 	valid := validToken
 	mistyped := fmt.Errorf("%w: a character is mistyped or two are swapped; compare the token character by character or scan its QR code", ErrChecksum)
 	missing := n + (charValue(tok[headerLen-1])-n%36+36)%36
 	if missing == n {
+		// Linear in the length, so not bounded by maxSearch.
+		if err := repairHint(tok); err != nil {
+			return err
+		}
+		if truncatedPayload(tok) {
+			return fmt.Errorf("%w: got %d characters and 36 or more are missing at the end; copy the whole token", ErrTruncated, n)
+		}
 		return mistyped
 	}
 	fixed := []byte(tok)
@@ -330,7 +349,6 @@ func checksumError(tok string) error {
 	if valid(fixed) {
 		return mistyped
 	}
-	const maxSearch = 400 // bounds the quadratic search below; QR codes of longer tokens are unwieldy anyway
 	if missing == n+1 && n <= maxSearch {
 		for _, c := range []byte(alphabet) {
 			if valid([]byte(tok + string(c))) {
@@ -353,6 +371,133 @@ func checksumError(tok string) error {
 		}
 	}
 	return fmt.Errorf("%w: got %d of at least %d characters; copy the whole token", ErrTruncated, n, missing)
+}
+
+// repairHint returns an ErrChecksum error naming the characters to look
+// at when changing one character, or swapping two neighbouring ones, of tok
+// makes a token that decodes; nil otherwise. The checksum of each change is
+// updated in constant time, so only the few changes whose checksum matches
+// are decoded. Several changes can fit (a change of one character can be
+// balanced by a change of its neighbour), so the error names every
+// position that could be wrong, the one fix only when there is one.
+func repairHint(tok string) error {
+	n := len(tok)
+	body := n - checksumLen
+	weights := make([]int, body)
+	w := 1
+	for i := range weights {
+		w = w * checksumBase % checksumPrime
+		weights[i] = w
+	}
+	sum := checksum([]byte(tok[:body]))
+	want := checksumValue(tok[body:])
+	type fix struct {
+		i, j int  // positions changed; j == i+1 for a swap
+		c    byte // the character that fits at i, for a substitution
+	}
+	var fixes []fix
+	const maxFixes = 4
+	try := func(f fix) {
+		t := []byte(tok)
+		if f.j > f.i {
+			t[f.i], t[f.j] = t[f.j], t[f.i]
+		} else {
+			t[f.i] = f.c
+		}
+		if validToken(t) {
+			fixes = append(fixes, f)
+		}
+	}
+	// One wrong character: the type letter, in the body or the checksum.
+	for i := len(Prefix) + 1; i < n && len(fixes) < maxFixes; i++ {
+		if i == len(Prefix)+2 {
+			i = headerLen // the length letter agrees
+		}
+		old := charValue(tok[i])
+		for v := 0; v < 36; v++ {
+			if v == old {
+				continue
+			}
+			if i < body && (sum+weights[i]*(v-old)%checksumPrime+checksumPrime)%checksumPrime != want {
+				continue
+			}
+			if i >= body {
+				c := []byte(tok[body:])
+				c[i-body] = alphabet[v]
+				if checksumValue(string(c)) != sum {
+					continue
+				}
+			}
+			try(fix{i, i, alphabet[v]})
+		}
+	}
+	// Two neighbours swapped in the body.
+	for i := headerLen; i+1 < body && len(fixes) < maxFixes; i++ {
+		a, b := charValue(tok[i]), charValue(tok[i+1])
+		if a != b && (sum+(weights[i]-weights[i+1])*(b-a)%checksumPrime+2*checksumPrime)%checksumPrime == want {
+			try(fix{i, i + 1, 0})
+		}
+	}
+	const compare = "compare the token character by character or scan its QR code"
+	switch {
+	case len(fixes) == 0:
+		return nil
+	case len(fixes) == 1 && fixes[0].j > fixes[0].i:
+		f := fixes[0]
+		return fmt.Errorf("%w: characters %d and %d (%q and %q) are probably swapped; %s", ErrChecksum, f.i+1, f.j+1, tok[f.i], tok[f.j], compare)
+	case len(fixes) == 1:
+		f := fixes[0]
+		return fmt.Errorf("%w: character %d %q is probably mistyped (%q fits); %s", ErrChecksum, f.i+1, tok[f.i], f.c, compare)
+	}
+	var at []string
+	for _, f := range fixes {
+		p := fmt.Sprint(f.i + 1)
+		if f.j > f.i {
+			p += "-" + fmt.Sprint(f.j+1)
+		}
+		if !slices.Contains(at, p) {
+			at = append(at, p)
+		}
+	}
+	return fmt.Errorf("%w: a character is mistyped or two are swapped, probably at %s; %s", ErrChecksum, strings.Join(at, ", "), compare)
+}
+
+// truncatedPayload reports whether the token looks cut short: read as a
+// complete token whose checksum is wrong, its payload runs out of bits, or
+// fails in its last character group, which in a token cut short holds the
+// first characters of a longer group (garbage when read as a short group).
+// Read as a token cut short instead, with the last three characters part
+// of the body, every group but the last is the sender's, and the payload of
+// a token that has lost 36 characters needs over 150 more bits than are
+// left.
+func truncatedPayload(tok string) bool {
+	var t Type
+	switch tok[len(Prefix)+1] {
+	case 'O':
+		t = Offer
+	case 'A':
+		t = Answer
+	default:
+		return false
+	}
+	body := []byte(tok[headerLen : len(tok)-checksumLen])
+	full := len(body) / chunkChars * chunkChars
+	var bits []bool
+	if full > 0 {
+		if bits = tokenBits(body[:full]); bits == nil {
+			// A group out of range: a wrong character, not a cut.
+			return false
+		}
+	}
+	last := len(bits)
+	if full < len(body) {
+		if tail := tokenBits(body[full:]); tail != nil {
+			bits = append(bits, tail...)
+		}
+	}
+	r := &bitReader{bits: bits}
+	_, _, err := unpack(r, t)
+	return err != nil && (errors.Is(r.err, errOutOfBits) || r.pos > last)
 }
 
 // tokenBits turns the base-36 body into bits; nil when a chunk is out of
