@@ -58,7 +58,8 @@
 // Parse(x).
 //
 // What a token cannot carry is refused, never cut short: audio, video or
-// several media sections (ErrMediaNotSupported), no candidates because
+// several media sections (ErrMediaNotSupported), a data section rejected
+// with port 0 (RFC 3264 section 6; ErrMalformedSDP), no candidates because
 // gathering was not waited for (ErrNoCandidates), more than MaxCandidates
 // candidates (ErrTooManyCandidates), anything else unreadable
 // (ErrMalformedSDP).

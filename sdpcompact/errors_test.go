@@ -24,6 +24,7 @@ func TestInvalidDescriptions(t *testing.T) {
 		"tcp-without-tcptype.sdp": sdpcompact.ErrMalformedSDP,
 		"short-password.sdp":      sdpcompact.ErrMalformedSDP,
 		"bad-port.sdp":            sdpcompact.ErrMalformedSDP,
+		"rejected-data.sdp":       sdpcompact.ErrMalformedSDP,
 		"no-mid.sdp":              sdpcompact.ErrMalformedSDP,
 		"not-sdp.sdp":             sdpcompact.ErrMalformedSDP,
 		"pranswer.json":           sdpcompact.ErrMalformedSDP,
@@ -58,6 +59,22 @@ func TestInvalidDescriptions(t *testing.T) {
 				t.Errorf("error %q does not start with the package name", err)
 			}
 		})
+	}
+}
+
+func TestRejectedDataSection(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "invalid", "rejected-data.sdp"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = sdpcompact.Parse(string(b))
+	if !errors.Is(err, sdpcompact.ErrMalformedSDP) || !strings.Contains(err.Error(), "port 0: the other side rejected the data channel") {
+		t.Errorf("Parse(SDP with m=application 0) = %v, want ErrMalformedSDP saying the data channel was rejected", err)
+	}
+	// The same description with port 9 is fine: only port 0 is refused.
+	ok := strings.Replace(string(b), "m=application 0 ", "m=application 9 ", 1)
+	if _, err := sdpcompact.Parse(ok); err != nil {
+		t.Errorf("Parse(the same SDP with m=application 9) = %v, want nil", err)
 	}
 }
 

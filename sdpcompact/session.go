@@ -85,7 +85,7 @@ type Candidate struct {
 	RelatedPort    int
 }
 
-// hashSizes maps the fingerprint hash algorithms a token carries to their
+// hashAlgorithms maps the fingerprint hash algorithms a token carries to their
 // digest sizes in bytes (RFC 8122 section 5, IANA "Hash Function Textual
 // Names"). The order is the code of the algorithm in a token.
 var hashAlgorithms = []struct {
@@ -179,6 +179,11 @@ func Parse(sdp string) (*Session, error) {
 			}
 			if sections > 1 {
 				return nil, fmt.Errorf("%w: the description has more than one media section; qrtc carries exactly one data-channel section", ErrMediaNotSupported)
+			}
+			if f[1] == "0" {
+				// RFC 8866 section 5.14, RFC 3264 section 6: port 0 in
+				// an answer rejects the section.
+				return nil, fmt.Errorf("%w: line %d %q has port 0: the other side rejected the data channel; check that its WebRTC stack supports data channels and that the offer created one", ErrMalformedSDP, lineNo, clip(line, 60))
 			}
 			level = &media
 		case 'a':
