@@ -200,7 +200,8 @@
 // EncodeAnswer adds to an answer 16 bits of SHA-256 over the offer's ICE
 // credentials and fingerprints; CheckAnswer compares them, so a person who
 // pastes the answer to an older offer gets ErrWrongOffer instead of a
-// connection that never comes up. Encode(Decode(t)) drops the tag.
+// connection that never comes up, and one who pastes an offer gets
+// ErrWrongType. Encode(Decode(t)) drops the tag.
 //
 // # What Decode writes
 //

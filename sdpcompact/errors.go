@@ -51,4 +51,10 @@ var (
 	// ErrWrongOffer means an answer token was made for a different offer
 	// than the one it is checked against, for example an old answer.
 	ErrWrongOffer = errors.New("sdpcompact: answer is for a different offer")
+
+	// ErrWrongType means a token of the wrong type was given: CheckAnswer
+	// got an offer token ("QRTC1O...") where an answer token ("QRTC1A...")
+	// belongs, usually the offer pasted back instead of the other side's
+	// answer.
+	ErrWrongType = errors.New("sdpcompact: wrong token type")
 )

@@ -172,6 +172,16 @@ func TestEncodeAnswerTag(t *testing.T) {
 			if err := sdpcompact.CheckAnswer(plain, offers["pion-host"]); err != nil {
 				t.Errorf("CheckAnswer(untagged answer) = %v, want nil", err)
 			}
+			offerTok, err := sdpcompact.Encode(offer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = sdpcompact.CheckAnswer(offerTok, offer)
+			if !errorsIs(err, sdpcompact.ErrWrongType) || errorsIs(err, sdpcompact.ErrWrongOffer) {
+				t.Errorf("CheckAnswer(the offer's own token, offer) = %v, want ErrWrongType and not ErrWrongOffer", err)
+			} else if !strings.Contains(err.Error(), `expected an answer token (QRTC1A...), got an offer (QRTC1O...)`) {
+				t.Errorf("CheckAnswer(offer token) = %q, want it to say an answer was expected and an offer given", err)
+			}
 			d, err := sdpcompact.Decode(tok)
 			if err != nil {
 				t.Fatalf("Decode(tagged answer) = %v", err)

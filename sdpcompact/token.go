@@ -55,15 +55,16 @@ func EncodeAnswer(answer, offer Description) (string, error) {
 }
 
 // CheckAnswer returns ErrWrongOffer when the answer token is tagged for
-// another offer than offer, nil when the tag matches or the token carries
-// no tag, and the Decode error of a token that does not decode.
+// another offer than offer, ErrWrongType when it is an offer token, nil
+// when the tag matches or the token carries no tag, and the Decode error of
+// a token that does not decode.
 func CheckAnswer(answerToken string, offer Description) error {
 	t, _, tag, err := decode(answerToken)
 	if err != nil {
 		return err
 	}
 	if t != Answer {
-		return fmt.Errorf("%w: the token is an offer, not an answer; paste the answer the other side printed", ErrWrongOffer)
+		return fmt.Errorf("%w: expected an answer token (%s%dA...), got an offer (%s...); paste the answer the other side printed, not an offer", ErrWrongType, Prefix, Version, normalize(answerToken)[:headerLen-1])
 	}
 	if tag == nil {
 		return nil
