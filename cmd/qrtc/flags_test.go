@@ -52,24 +52,33 @@ func TestExitCodes(t *testing.T) {
 // says so on stderr and exits with 1 instead of dying silently of SIGPIPE.
 func TestStdoutClosed(t *testing.T) {
 	t.Parallel()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r.Close() // nobody reads: every write is EPIPE
-	defer w.Close()
-	cmd := exec.Command(qrtcBin, "decode", "testdata/offer.token")
-	cmd.Stdout = w
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	err = cmd.Run()
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != exitNoConnect {
-		t.Fatalf("qrtc decode with a closed stdout: %v, want exit code %d; stderr: %s", err, exitNoConnect, stderr.String())
-	}
-	lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-	if len(lines) != 1 || !strings.Contains(lines[0], "could not write to standard output") {
-		t.Errorf("qrtc decode with a closed stdout: stderr %q, want one line saying it could not write to standard output", stderr.String())
+	for _, args := range [][]string{
+		{"decode", "testdata/offer.token"},
+		{"encode", "testdata/offer.json"},
+		{"qr", "hello"},
+		{"version"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			r, w, err := os.Pipe()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.Close() // nobody reads: every write is EPIPE
+			defer w.Close()
+			cmd := exec.Command(qrtcBin, args...)
+			cmd.Stdout = w
+			var stderr strings.Builder
+			cmd.Stderr = &stderr
+			err = cmd.Run()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != exitNoConnect {
+				t.Fatalf("qrtc %q with a closed stdout: %v, want exit code %d; stderr: %s", args, err, exitNoConnect, stderr.String())
+			}
+			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
+			if len(lines) != 1 || !strings.Contains(lines[0], "could not write to standard output") {
+				t.Errorf("qrtc %q with a closed stdout: stderr %q, want one line saying it could not write to standard output", args, stderr.String())
+			}
+		})
 	}
 }
 

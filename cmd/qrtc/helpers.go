@@ -8,6 +8,7 @@ import (
 	"io"
 	"runtime/debug"
 	"strings"
+	"syscall"
 
 	"github.com/qrtc/qrtc/qr"
 	"github.com/qrtc/qrtc/sdpcompact"
@@ -208,6 +209,9 @@ func runQR(_ context.Context, st *stdio, args []string) error {
 		return nil
 	}
 	if err := qr.WriteTerminal(st.out, text, st.terminalOptions(st.outTTY, *ascii)); err != nil {
+		if errors.Is(err, syscall.EPIPE) {
+			return stdoutError(err)
+		}
 		return withCode(exitBadInput, fmt.Errorf("qrtc qr: %w", err))
 	}
 	return nil
