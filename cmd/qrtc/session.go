@@ -52,11 +52,15 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 	}
 
 	tr := &tokenReader{lines: s.lines, st: st, interactive: st.inTTY}
+	notAnswer := withCode(exitBadInput, fmt.Errorf("%w: this is an offer, not an answer: give it to \"qrtc answer\" on the other computer and paste the answer it shows here", errWrongType))
 	check := func(tok string, d sdpcompact.Description) error {
 		if d.Type != sdpcompact.Answer {
-			return withCode(exitBadInput, fmt.Errorf("%w: this is an %s, not an answer: give it to \"qrtc answer\" on the other computer and paste the answer it shows here", errWrongType, d.Type))
+			return notAnswer
 		}
 		if err := sdpcompact.CheckAnswer(tok, offer); err != nil {
+			if errors.Is(err, sdpcompact.ErrWrongType) {
+				return notAnswer
+			}
 			if errors.Is(err, sdpcompact.ErrWrongOffer) {
 				return withCode(exitBadInput, fmt.Errorf("qrtc: wrong answer: %w", err))
 			}
