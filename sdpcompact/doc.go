@@ -108,9 +108,11 @@
 // The checksum is (20741 + sum of 15^(i+1) * value(c_i)) mod 46649 over
 // every character before it (46649 is the largest prime below 36^3, 15 a
 // primitive root). Every single wrong character and every swap of two
-// different neighbouring characters before the checksum changes it; other
-// errors go unnoticed with probability 1 in 46649, and then the payload
-// almost surely fails to decode. When it does not
+// different neighbouring characters before the checksum changes it. Two
+// wrong neighbours go unnoticed when the second is off by 1 or 2 and the
+// first by 15 or 30 the other way (15 * 1 + 1 * -15 = 0); other errors go
+// unnoticed with probability 1 in 46649. Such a token may still decode, to
+// a wrong fingerprint or address, and then fails to connect. When it does not
 // match, Decode uses the length digit to say whether characters are missing
 // at the end (ErrTruncated), one is missing or doubled in the middle, or one
 // is mistyped (ErrChecksum); non-alphanumeric characters get
