@@ -2,7 +2,6 @@ package natlab
 
 import (
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -96,8 +95,6 @@ func (m *matrix) table(server serverKind, turn bool, delay time.Duration) string
 			switch {
 			case !r.done:
 				s = "not run"
-			case r.note == "(skipped)":
-				s = "skipped (WIP)"
 			case r.connected:
 				s = fmt.Sprintf("%.2fs %s", r.time.Seconds(), r.note)
 			default:
@@ -148,10 +145,6 @@ func runMatrix(t *testing.T, delay, udpTimeout time.Duration) {
 						key := cellKey(srv, turn, a, b)
 						t.Run(key, func(t *testing.T) {
 							t.Parallel()
-							if why := knownFailure(srv, turn, a, delay); why != "" && os.Getenv("QRTC_NAT_WIP") != "1" {
-								m.set(key, cellResult{note: "(skipped)"})
-								t.Skip(why + "; set QRTC_NAT_WIP=1 to run it")
-							}
 							c := cell{server: srv, turn: turn, a: a, b: b, delay: delay, udpTimeout: udpTimeout}
 							m.set(key, c.run(t))
 						})
@@ -165,20 +158,6 @@ func runMatrix(t *testing.T, delay, udpTimeout time.Duration) {
 			t.Log("\n" + m.table(srv, turn, delay))
 		}
 	}
-}
-
-// knownFailure says why a cell is known to fail until a fix lands, or "".
-func knownFailure(server serverKind, turn bool, offerNAT netns.NAT, delay time.Duration) string {
-	if server == ourRelay && turn && offerNAT == netns.MasqueradeRandomFully && delay > 30*time.Second {
-		// The offer side's TURN allocation is bound to its NAT mapping,
-		// which the symmetric NAT forgets while the answer travels; the
-		// next request comes from a new port and pion/turn's server drops
-		// it without the 437 Allocation Mismatch (RFC 8656 section 7.2)
-		// coturn answers, so pion's TURN client waits, blocking the offer
-		// side's connectivity checks.
-		return "known failure: late answer, TURN via our relay, offer behind a symmetric NAT (relay does not answer 437 to a lost allocation; peer lets the TURN mapping expire)"
-	}
-	return ""
 }
 
 // cell is one session of the matrix.
@@ -209,7 +188,7 @@ func (c cell) run(t *testing.T) cellResult {
 	if o.connected {
 		result = cellResult{connected: true, time: o.connectTime}
 		if turn && (!strings.Contains(o.offerCands, "relay") || !strings.Contains(o.answerCands, "relay")) {
-			t.Errorf("with --turn, both sides must gather a relay candidate; offer has %s, answer %s", o.offerCands, o.answerCands)
+			t.Errorf("with --turn, both sides must gather a relay candidate; offer has %s, answer %s\n%s\n%s", o.offerCands, o.answerCands, o.offer.transcript(), o.answer.transcript())
 		}
 		// Where only a relay can join the two sides, the data must have
 		// gone through it.
