@@ -47,7 +47,9 @@
 // Standard error carries everything meant for people: the QR code, prompts, status,
 // the verification phrase and errors, each error as one line starting with
 // "qrtc:". The QR code is drawn with half blocks and explicit colours when
-// stderr is a terminal and NO_COLOR is unset, without colours otherwise.
+// stderr is a terminal and NO_COLOR is unset (the eight basic colours when
+// TERM is linux, vt100, vt220 or ansi, or names no 256-colour, truecolor or
+// direct terminal, and COLORTERM is unset), without colours otherwise.
 // Without colours the terminal's foreground colour is the ink, which turns
 // the code light on dark on a dark theme; when COLORFGBG names a dark
 // background, the code is drawn inverted so that it comes out dark on light.
@@ -74,6 +76,8 @@
 //	QRTC_TURN_PASS  the TURN password when --turn-pass is not given; unlike a
 //	                flag, other users cannot read it with ps
 //	NO_COLOR        draw the QR code without colours
+//	TERM, COLORTERM a terminal without 256 colours gets the QR code in the
+//	                eight basic colours
 //	COLORFGBG       with NO_COLOR or without a colour terminal, a dark
 //	                background makes the code drawn inverted
 package main

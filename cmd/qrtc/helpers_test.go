@@ -353,6 +353,13 @@ func TestBasicColors(t *testing.T) {
 			if got := basicColors(func(k string) string { return env[k] }); got != c.want {
 				t.Errorf("basicColors(TERM=%q COLORTERM=%q) = %v, want %v", c.term, c.colorterm, got, c.want)
 			}
+			st := &stdio{getenv: func(k string) string { return env[k] }}
+			if got := st.terminalOptions(true, false).BasicColors; got != c.want {
+				t.Errorf("terminalOptions(tty) with TERM=%q COLORTERM=%q: BasicColors %v, want %v", c.term, c.colorterm, got, c.want)
+			}
+			if st.terminalOptions(false, false).BasicColors || st.terminalOptions(true, true).BasicColors {
+				t.Errorf("terminalOptions(pipe or ASCII) with TERM=%q: BasicColors set without colours", c.term)
+			}
 		})
 	}
 }

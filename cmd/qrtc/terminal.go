@@ -74,8 +74,9 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 }
 
 // terminalOptions chooses how a QR code is drawn on a stream: half blocks
-// with explicit colours on a terminal unless NO_COLOR is set, plain half
-// blocks otherwise, ASCII when asked.
+// with explicit colours on a terminal unless NO_COLOR is set (the eight
+// basic colours where TERM and COLORTERM say that the terminal has no 256),
+// plain half blocks otherwise, ASCII when asked.
 //
 // Without colours the ink is the terminal's foreground colour, so a plain
 // code comes out light on dark on a dark theme: inverted, which many
@@ -90,6 +91,7 @@ func (st *stdio) terminalOptions(tty, ascii bool) qr.TerminalOptions {
 	}
 	_, noColor := lookupEnv(st.getenv, "NO_COLOR")
 	opt.Color = tty && !noColor && !ascii
+	opt.BasicColors = opt.Color && basicColors(st.getenv)
 	opt.Invert = tty && !opt.Color && darkBackground(st.getenv("COLORFGBG"))
 	return opt
 }
