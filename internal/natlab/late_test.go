@@ -78,6 +78,7 @@ func TestNATOfferWaits10Minutes(t *testing.T) {
 	})
 	for _, c := range []cell{
 		{server: ourRelay, turn: true, a: netns.Masquerade, b: netns.Masquerade},
+		{server: ourRelay, turn: true, a: netns.MasqueradeRandomFully, b: netns.MasqueradeRandomFully},
 		{server: coturnStatic, turn: true, a: netns.MasqueradeRandomFully, b: netns.MasqueradeRandomFully},
 	} {
 		t.Run(cellKey(c.server, c.turn, c.a, c.b), func(t *testing.T) {
