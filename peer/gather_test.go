@@ -19,7 +19,6 @@ import (
 // offer: Offer returns host candidates and a warning naming the server.
 func TestSilentSTUN(t *testing.T) {
 	t.Parallel()
-	ctx := testContext(t, time.Minute)
 	servers := silentSTUN(t)
 	for _, tc := range []struct {
 		name    string
@@ -30,6 +29,9 @@ func TestSilentSTUN(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			// The context starts with the subtest: parallel subtests may
+			// wait long behind other tests before they run.
+			ctx := testContext(t, time.Minute)
 			cfg := loopback()
 			cfg.ICEServers = servers
 			cfg.GatherTimeout = tc.timeout
