@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/qrtc/qrtc/peer"
 )
 
 // defaultSTUN are the public STUN servers used when no --stun is given. They
@@ -95,11 +97,14 @@ type sessionFlags struct {
 	noQR     bool
 	ascii    bool
 	timeout  time.Duration
-	verbose  bool
-	loopback bool
-	ifaces   stringList
-	ipv4     bool
-	ipv6     bool
+	// gatherTimeout is how long to wait for the STUN and TURN servers'
+	// candidates before the token is shown (peer.Config.GatherTimeout).
+	gatherTimeout time.Duration
+	verbose       bool
+	loopback      bool
+	ifaces        stringList
+	ipv4          bool
+	ipv6          bool
 }
 
 // register adds the session flags to fs.
@@ -113,6 +118,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.noQR, "no-qr", false, "do not draw the QR code on the terminal")
 	fs.BoolVar(&f.ascii, "ascii", false, "draw the QR code with ASCII characters (for terminals without Unicode)")
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "how long to wait for the other side to connect")
+	fs.DurationVar(&f.gatherTimeout, "gather-timeout", peer.DefaultGatherTimeout, "how long to wait for STUN/TURN servers before showing the token; raise it on slow links, where a TURN server's relay address may come late")
 	fs.BoolVar(&f.loopback, "loopback", false, "also offer loopback addresses (127.0.0.1, ::1): for two qrtc on the same computer")
 	fs.Var(&f.ifaces, "interface", "offer only the addresses of network interface `NAME` (e.g. eth0, wlan0), repeatable; for computers with many addresses (Docker bridges, VPNs)")
 	fs.BoolVar(&f.ipv4, "ipv4", false, "offer only IPv4 addresses")

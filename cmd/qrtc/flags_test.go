@@ -9,7 +9,9 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
+	"github.com/qrtc/qrtc/peer"
 	"github.com/qrtc/qrtc/sdpcompact"
 )
 
@@ -232,4 +234,47 @@ func TestCandidateFlags(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGatherTimeoutFlag: offer and answer take --gather-timeout, document it
+// with peer's default, and refuse a negative or unparsable value as bad
+// usage that names the flag.
+func TestGatherTimeoutFlag(t *testing.T) {
+	for _, cmd := range []string{"offer", "answer"} {
+		t.Run(cmd+" --help", func(t *testing.T) {
+			out, errOut, code := runInProcess(t, "", cmd, "--help")
+			if code != 0 {
+				t.Fatalf("qrtc %s --help: exit %d, stderr %q; want 0", cmd, code, errOut)
+			}
+			for _, want := range []string{"-gather-timeout", "how long to wait for STUN/TURN servers before showing the token", "(default " + peer.DefaultGatherTimeout.String() + ")"} {
+				if !strings.Contains(out, want) {
+					t.Errorf("qrtc %s --help printed\n%s\nwithout %q", cmd, out, want)
+				}
+			}
+		})
+		for _, c := range []struct {
+			name, value, want string
+		}{
+			{"negative", "-1s", "must not be negative"},
+			{"not a duration", "soon", "invalid value"},
+		} {
+			t.Run(cmd+" "+c.name, func(t *testing.T) {
+				_, errOut, code := runInProcess(t, "", cmd, "--stun", "none", "--no-qr", "--gather-timeout", c.value)
+				if code != exitBadInput || !strings.Contains(errOut, "gather-timeout") || !strings.Contains(errOut, c.want) {
+					t.Errorf("qrtc %s --gather-timeout %s: exit %d, stderr %q; want exit %d and an error about --gather-timeout saying %q", cmd, c.value, code, errOut, exitBadInput, c.want)
+				}
+			})
+		}
+	}
+	t.Run("parsed", func(t *testing.T) {
+		fs := newFlagSet("offer")
+		var f sessionFlags
+		f.register(fs)
+		if f.gatherTimeout != peer.DefaultGatherTimeout {
+			t.Errorf("--gather-timeout default = %v, want peer.DefaultGatherTimeout %v", f.gatherTimeout, peer.DefaultGatherTimeout)
+		}
+		if _, err := parseFlags(&stdio{}, fs, "", []string{"--gather-timeout", "10s"}); err != nil || f.gatherTimeout != 10*time.Second {
+			t.Errorf("parseFlags(--gather-timeout 10s): err %v, gatherTimeout %v; want nil and 10s", err, f.gatherTimeout)
+		}
+	})
 }

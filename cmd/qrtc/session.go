@@ -171,12 +171,15 @@ func newSession(ctx context.Context, st *stdio, f *sessionFlags) (*session, erro
 	if err != nil {
 		return nil, err
 	}
+	if f.gatherTimeout < 0 {
+		return nil, usageErrorf("qrtc: --gather-timeout %q must not be negative, e.g. --gather-timeout 10s", f.gatherTimeout)
+	}
 	ufrag, pwd, err := sdpcompact.NewICECredentials()
 	if err != nil {
 		return nil, fmt.Errorf("qrtc: cannot make ICE credentials: %w", err)
 	}
 	cfg := peer.Config{ICEServers: servers, ICEUfrag: ufrag, ICEPwd: pwd, IncludeLoopback: f.loopback,
-		InterfaceFilter: filter, NetworkTypes: types}
+		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout}
 	if f.verbose {
 		cfg.Logf = func(format string, args ...any) { st.say("qrtc -v: "+format, args...) }
 	}
