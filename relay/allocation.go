@@ -87,8 +87,13 @@ func (a *allocation) ReadFrom(p []byte) (int, net.Addr, error) {
 }
 
 // WriteTo sends a client's datagram to a peer from the relayed address, or
-// drops it when it is over the bandwidth cap, as a congested link would.
+// drops it when it is over the bandwidth cap, as a congested link would, or
+// when it is bound for the relay's own address (ownAddress).
 func (a *allocation) WriteTo(p []byte, to net.Addr) (int, error) {
+	if a.srv.ownAddress(to) {
+		a.srv.logLimited(logPermission, "relay: refused permission for %s to peer %v: the relay's own address, not a relayed address", a.describe(), to)
+		return len(p), nil // dropped, as a firewall would
+	}
 	if a.limitTo != nil && !a.limitTo.AllowN(time.Now(), len(p)) {
 		a.droppedTo.Add(uint64(len(p)))
 		return len(p), nil

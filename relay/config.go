@@ -3,6 +3,7 @@ package relay
 import (
 	"fmt"
 	"net"
+	"net/netip"
 	"strconv"
 )
 
@@ -75,6 +76,26 @@ type Config struct {
 	// and its clients on one machine, as in tests. Unspecified, multicast
 	// and broadcast peer addresses are always refused.
 	AllowLoopbackPeers bool
+
+	// AllowPeers lists the peer address ranges clients may relay to even
+	// though the server refuses them by default, like coturn's
+	// allowed-peer-ip. By default the server refuses private networks
+	// (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT space
+	// (100.64/10), link-local addresses (169.254/16, where cloud metadata
+	// services answer, and fe80::/10), 0/8, 240/4, loopback (see
+	// AllowLoopbackPeers) and its own public and listening addresses except
+	// for relayed addresses, so that handed-out credentials do not open the
+	// networks behind the relay. List a range here, such as 192.168.1.0/24,
+	// when the relay serves peers on its own LAN. AllowPeers wins over
+	// DenyPeers; unspecified, multicast and broadcast addresses are refused
+	// whatever it says. A refusal is answered with 403 Forbidden (RFC 8656
+	// section 9.2).
+	AllowPeers []netip.Prefix
+
+	// DenyPeers lists further peer address ranges to refuse, like coturn's
+	// denied-peer-ip: other public addresses of the relay's machine, or
+	// networks it must not reach.
+	DenyPeers []netip.Prefix
 
 	// ListenPacket opens every UDP socket of the server: the listening one
 	// and each allocation's relayed one. Nil means net.ListenPacket. Tests
@@ -157,6 +178,16 @@ func (cfg Config) check() (settings, error) {
 	case cfg.RelayPortMin == 0 && cfg.RelayPortMax == 0:
 	case cfg.RelayPortMin < 1 || cfg.RelayPortMax > 65535 || cfg.RelayPortMin > cfg.RelayPortMax:
 		return settings{}, fmt.Errorf("%w \"%d-%d\": set 1 <= min <= max <= 65535, or both to 0 for any port", ErrPortRange, cfg.RelayPortMin, cfg.RelayPortMax)
+	}
+	for _, list := range []*[]netip.Prefix{&cfg.AllowPeers, &cfg.DenyPeers} {
+		checked := make([]netip.Prefix, 0, len(*list)) // a copy: the caller may change theirs
+		for _, p := range *list {
+			if !p.IsValid() {
+				return settings{}, fmt.Errorf("%w %q: give a CIDR prefix such as \"192.168.1.0/24\"", ErrPeers, p)
+			}
+			checked = append(checked, p.Masked())
+		}
+		*list = checked
 	}
 	if cfg.ListenPacket == nil {
 		cfg.ListenPacket = net.ListenPacket

@@ -37,15 +37,26 @@
 // counts the bytes it relays per user (Server.Stats) and logs, through
 // Config.Logf, one line per allocation created, one per allocation ended
 // with the bytes it relayed, one per refusal (unknown user, expired
-// credentials, wrong password, quota) and one per 437 answer.
+// credentials, wrong password, quota), and 437 answers and peer refusals
+// at most once per second each (see Peers).
 //
 // # Limits
 //
 // IPv4 only; TURN over UDP and TCP (no TLS or DTLS); relayed addresses are
-// UDP only (no RFC 6062 TCP allocations). Loopback peers are refused unless
-// Config.AllowLoopbackPeers is set, but every other peer address is
-// permitted, private networks included: whoever holds credentials can send
-// UDP to any host the relay's machine reaches. Give credentials only to
-// people you trust, prefer short-lived ones, and firewall what the relay
-// must not reach.
+// UDP only (no RFC 6062 TCP allocations).
+//
+// # Peers
+//
+// Whoever holds credentials can send UDP through the relay, so the server
+// refuses peers it has no business reaching (answering 403 Forbidden, RFC
+// 8656 section 9.2): private networks, carrier-grade NAT space, link-local
+// addresses (cloud metadata services), loopback unless
+// Config.AllowLoopbackPeers, and its own public and listening addresses
+// except for relayed addresses, so that two peers can both relay through
+// it. Config.AllowPeers and Config.DenyPeers adjust this, as coturn's
+// allowed-peer-ip and denied-peer-ip do. Refusals and 437 answers, which
+// a client can cause at will, are logged at most once per second each,
+// with a count of the lines left out. Other public addresses of the
+// relay's machine are not known to the server: list them in DenyPeers or
+// firewall them, and prefer short-lived credentials.
 package relay

@@ -38,3 +38,7 @@ var ErrStart = errors.New("relay: cannot start TURN server")
 // ErrClose means a socket failed to close cleanly; the server is stopped
 // anyway.
 var ErrClose = errors.New("relay: close failed")
+
+// ErrPeers means Config.AllowPeers or Config.DenyPeers holds an invalid
+// prefix (the zero netip.Prefix). Parse them with netip.ParsePrefix.
+var ErrPeers = errors.New("relay: bad peer prefix")

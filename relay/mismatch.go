@@ -46,7 +46,7 @@ func (c *mismatchConn) ReadFrom(p []byte) (int, net.Addr, error) {
 		if resp == nil {
 			return n, from, nil
 		}
-		c.srv.logf("relay: answered %s request of %q from %v with 437 Allocation Mismatch: that address holds no allocation (the client's NAT may have forgotten its mapping)", method, user, from)
+		c.srv.logLimited(logMismatch, "relay: answered %s request of %q from %v with 437 Allocation Mismatch: that address holds no allocation (the client's NAT may have forgotten its mapping)", method, user, from)
 		// A lost answer is like a lost datagram: the client retransmits.
 		_, _ = c.PacketConn.WriteTo(resp, from)
 	}

@@ -33,6 +33,11 @@ type Server struct {
 	logMu     sync.Mutex
 	logClosed bool
 
+	limitMu       sync.Mutex           // guards the fields of logLimited
+	logEvery      time.Duration        // zero means logInterval; tests change it
+	logNext       map[string]time.Time // per kind: when the next line may be logged
+	logSuppressed map[string]int       // per kind: lines suppressed since the last one
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -234,6 +239,7 @@ func (s *Server) Close() error {
 		// pion/turn may be ending allocations that left s.live before the
 		// snapshot: wait until they are logged.
 		s.ending.Wait()
+		s.flushSuppressed()
 		s.logf("relay: stopped")
 		s.logMu.Lock()
 		s.logClosed = true
@@ -375,22 +381,6 @@ func (s *Server) onAuth(client, _ net.Addr, _, username, _, method string, verdi
 	if !verdict {
 		s.logf("relay: refused %q from %v: wrong password (%s request)", username, client, method)
 	}
-}
-
-// permit is the pion/turn PermissionHandler (RFC 8656 section 9): it
-// refuses peers a relay has no business sending to.
-func (s *Server) permit(client net.Addr, peer net.IP) bool {
-	why := ""
-	switch {
-	case peer.IsUnspecified(), peer.IsMulticast(), peer.Equal(net.IPv4bcast):
-		why = "not a unicast address"
-	case peer.IsLoopback() && !s.cfg.AllowLoopbackPeers:
-		why = "loopback peers are not allowed (Config.AllowLoopbackPeers)"
-	default:
-		return true
-	}
-	s.logf("relay: refused permission for client %v to peer %v: %s", client, peer, why)
-	return false
 }
 
 // listener tracks the TCP connections it accepts so that Close can end

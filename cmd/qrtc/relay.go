@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -28,6 +29,13 @@ use-auth-secret. "qrtc relay --secret S --make-credentials NAME" prints such a
 pair and exits; the secret can also come from the environment variable
 QRTC_RELAY_SECRET, which keeps it out of the process list. Without any user or
 secret the server answers STUN only.
+
+Since credentials are handed out, the relay refuses to send to private
+networks (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT space
+(100.64/10), link-local addresses (169.254/16: cloud metadata), loopback and
+its own addresses, as coturn's denied-peer-ip would. --allow-peer CIDR lifts
+that for a range (a relay for peers on its own LAN); --deny-peer CIDR refuses
+more.
 
 stdout gets the STUN and TURN URLs to use, one per line. stderr gets a log
 line per allocation created and ended (user, client address, bytes relayed),
@@ -64,6 +72,33 @@ func (u userFlags) Set(v string) error {
 	return nil
 }
 
+// prefixFlags collects repeatable CIDR flags such as --allow-peer; a bare
+// address stands for itself alone.
+type prefixFlags []netip.Prefix
+
+// String returns the prefixes, comma-separated.
+func (p *prefixFlags) String() string {
+	texts := make([]string, 0, len(*p))
+	for _, prefix := range *p {
+		texts = append(texts, prefix.String())
+	}
+	return strings.Join(texts, ",")
+}
+
+// Set adds one prefix.
+func (p *prefixFlags) Set(v string) error {
+	prefix, err := netip.ParsePrefix(v)
+	if err != nil {
+		addr, addrErr := netip.ParseAddr(v)
+		if addrErr != nil {
+			return fmt.Errorf("want a CIDR prefix such as 192.168.1.0/24 or an address, got %q", v)
+		}
+		prefix = netip.PrefixFrom(addr, addr.BitLen())
+	}
+	*p = append(*p, prefix)
+	return nil
+}
+
 // runRelay is "qrtc relay": it serves until ctx is cancelled (Ctrl-C).
 func runRelay(ctx context.Context, st *stdio, args []string) error {
 	fs := newFlagSet("relay")
@@ -78,6 +113,9 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 	tcp := fs.Bool("tcp", false, "also accept STUN and TURN over TCP on the same port")
 	ports := fs.String("relay-ports", "", "UDP port `range` MIN-MAX for relayed addresses (default any free port)")
 	loopback := fs.Bool("allow-loopback-peers", false, "let clients relay to loopback addresses: for a relay and its peers on one computer")
+	var allowPeers, denyPeers prefixFlags
+	fs.Var(&allowPeers, "allow-peer", "let clients relay to the peers in `CIDR` even if private (such as 192.168.1.0/24 for the relay's own LAN), repeatable")
+	fs.Var(&denyPeers, "deny-peer", "refuse peers in `CIDR` (such as the relay machine's other public addresses), repeatable")
 	makeCreds := fs.String("make-credentials", "", "print a time-limited username and password for user `NAME` (needs --secret) and exit")
 	ttl := fs.Duration("ttl", 24*time.Hour, "how long --make-credentials credentials are valid")
 	pos, err := parseFlags(st, fs, relayHelp, args)
@@ -118,6 +156,8 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 		MaxAllocationsPerUser:  *maxAllocs,
 		BandwidthPerAllocation: rate,
 		AllowLoopbackPeers:     *loopback,
+		AllowPeers:             allowPeers,
+		DenyPeers:              denyPeers,
 		Logf: func(format string, args ...any) {
 			fmt.Fprintf(st.err, "%s %s\n", time.Now().UTC().Format("2006-01-02T15:04:05Z"), fmt.Sprintf(format, args...))
 		},
