@@ -39,8 +39,23 @@ func (c *mismatchConn) ReadFrom(p []byte) (int, net.Addr, error) {
 			return n, from, err
 		}
 		method, ok := allocationRequest(p[:n])
-		if !ok || c.srv.hasAllocation(from) {
+		if !ok {
 			return n, from, nil
+		}
+		if c.srv.hasAllocation(from) {
+			if method != stun.MethodChannelBind {
+				return n, from, nil
+			}
+			// pion/turn answers a ChannelBind to a refused peer with 401,
+			// which sends clients back to authenticate; RFC 8656 section
+			// 11.2 asks for 403 Forbidden.
+			resp, user, peer := c.srv.forbiddenChannel(p[:n])
+			if resp == nil {
+				return n, from, nil
+			}
+			c.srv.logLimited(logPermission, "relay: refused permission for client %v (user %q) to peer %v: %s", from, user, peer, c.srv.peerRefusal(peer))
+			_, _ = c.PacketConn.WriteTo(resp, from) // lost like any datagram: the client retransmits
+			continue
 		}
 		resp, user := c.srv.mismatchResponse(p[:n], method)
 		if resp == nil {
@@ -87,14 +102,20 @@ func allocationRequest(b []byte) (stun.Method, bool) {
 	return 0, false
 }
 
-// mismatchResponse returns the signed 437 Allocation Mismatch error
-// response to req, a request of the given method, and the TURN username it
-// came with; or nil when req does not authenticate. The response has req's
-// method and transaction ID, class error response, an ERROR-CODE, a
+// mismatchResponse returns the signed 437 Allocation Mismatch answer to req
+// and its username, or nil (errorResponse).
+func (s *Server) mismatchResponse(req []byte, method stun.Method) ([]byte, string) {
+	return s.errorResponse(req, method, stun.CodeAllocMismatch)
+}
+
+// errorResponse returns the signed error response with code to req, a
+// request of the given method, and the TURN username it came with; or nil
+// when req does not authenticate. The response has req's method and
+// transaction ID, class error response, an ERROR-CODE, a
 // MESSAGE-INTEGRITY made with the requester's long-term key and a
 // FINGERPRINT. The nonce is not checked: pion/turn keeps its nonces to
 // itself, and a replayed request earns the sender nothing but this answer.
-func (s *Server) mismatchResponse(req []byte, method stun.Method) ([]byte, string) {
+func (s *Server) errorResponse(req []byte, method stun.Method, code stun.ErrorCode) ([]byte, string) {
 	msg := &stun.Message{Raw: append([]byte(nil), req...)}
 	if err := msg.Decode(); err != nil || !msg.Contains(stun.AttrMessageIntegrity) {
 		return nil, ""
@@ -115,7 +136,7 @@ func (s *Server) mismatchResponse(req []byte, method stun.Method) ([]byte, strin
 	resp, err := stun.Build(
 		stun.NewTransactionIDSetter(msg.TransactionID),
 		stun.NewType(method, stun.ClassErrorResponse),
-		stun.CodeAllocMismatch,
+		code,
 		integrity,
 		stun.Fingerprint,
 	)
@@ -123,4 +144,25 @@ func (s *Server) mismatchResponse(req []byte, method stun.Method) ([]byte, strin
 		return nil, ""
 	}
 	return resp.Raw, username.String()
+}
+
+// forbiddenChannel returns the signed 403 Forbidden answer to req, a
+// ChannelBind request, with its username and peer, when its
+// XOR-PEER-ADDRESS is a peer the server refuses (peerRefusal); or nil
+// when the peer is allowed, the request is malformed (pion/turn answers
+// it) or it does not authenticate.
+func (s *Server) forbiddenChannel(req []byte) ([]byte, string, net.IP) {
+	msg := &stun.Message{Raw: append([]byte(nil), req...)}
+	if err := msg.Decode(); err != nil {
+		return nil, "", nil
+	}
+	var peer stun.XORMappedAddress
+	if err := peer.GetFromAs(msg, stun.AttrXORPeerAddress); err != nil || s.peerRefusal(peer.IP) == "" {
+		return nil, "", nil
+	}
+	resp, user := s.errorResponse(req, stun.MethodChannelBind, stun.CodeForbidden)
+	if resp == nil {
+		return nil, "", nil
+	}
+	return resp, user, peer.IP
 }
