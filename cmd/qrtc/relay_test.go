@@ -152,6 +152,8 @@ func TestRelayCommandBadFlags(t *testing.T) {
 		{"user without password", []string{"--listen", "127.0.0.1:0", "--user", "alice"}, "NAME=PASSWORD"},
 		{"credentials without secret", []string{"--make-credentials", "bob"}, "--secret"},
 		{"argument", []string{"now"}, "unexpected argument"},
+		{"bad --allow-peer", []string{"--listen", "127.0.0.1:0", "--allow-peer", "lan"}, "CIDR"},
+		{"bad --deny-peer", []string{"--listen", "127.0.0.1:0", "--deny-peer", "10.0.0.0/33"}, "CIDR"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,5 +167,17 @@ func TestRelayCommandBadFlags(t *testing.T) {
 				t.Errorf("qrtc relay %q wrote %q on stdout; want nothing", tt.args, out.String())
 			}
 		})
+	}
+}
+
+func TestPrefixFlags(t *testing.T) {
+	var p prefixFlags
+	for _, v := range []string{"192.168.1.0/24", "10.0.0.7", "fd00::/8"} {
+		if err := p.Set(v); err != nil {
+			t.Fatalf("prefixFlags.Set(%q) = %v; want nil", v, err)
+		}
+	}
+	if got, want := p.String(), "192.168.1.0/24,10.0.0.7/32,fd00::/8"; got != want {
+		t.Errorf("prefixFlags after three Set calls = %q; want %q", got, want)
 	}
 }
