@@ -188,7 +188,7 @@ func (c cell) run(t *testing.T) cellResult {
 	if o.connected {
 		result = cellResult{connected: true, time: o.connectTime}
 		if turn && (!strings.Contains(o.offerCands, "relay") || !strings.Contains(o.answerCands, "relay")) {
-			t.Errorf("with --turn, both sides must gather a relay candidate; offer has %s, answer %s\n%s\n%s", o.offerCands, o.answerCands, o.offer.transcript(), o.answer.transcript())
+			t.Errorf("with --turn, both sides must gather a relay candidate within --gather-timeout %v; offer has %s, answer %s\n%s\n%s", labGatherTimeout, o.offerCands, o.answerCands, o.offer.transcript(), o.answer.transcript())
 		}
 		// Where only a relay can join the two sides, the data must have
 		// gone through it.

@@ -42,6 +42,15 @@ func (s iceServers) args() []string {
 	return args
 }
 
+// labGatherTimeout is qrtc's --gather-timeout on both sides of every lab
+// session: far above qrtc's default (peer.DefaultGatherTimeout, 1.5 s), so
+// that a STUN answer or a TURN allocation delayed by a loaded machine (CI
+// runs the lab beside the other packages' tests, under the race detector)
+// still makes its server reflexive or relay candidate, which the matrix then
+// asserts. It costs nothing when the servers answer: gathering ends as soon as
+// every server has.
+const labGatherTimeout = 10 * time.Second
+
 // session says how to run one qrtc session across a topology: "qrtc offer" in
 // the first client of side 0, "qrtc answer" in the first client of side 1.
 type session struct {
@@ -89,7 +98,7 @@ func (s session) run(t testing.TB) outcome {
 	if s.connectLimit == 0 {
 		s.connectLimit = 3 * time.Minute
 	}
-	common := append([]string{"--no-qr", "-v"}, s.servers.args()...)
+	common := append([]string{"--no-qr", "-v", "--gather-timeout", labGatherTimeout.String()}, s.servers.args()...)
 	if s.timeout != 0 {
 		common = append(common, "--timeout", s.timeout.String())
 	}
