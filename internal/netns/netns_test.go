@@ -260,35 +260,8 @@ func TestSTUN(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer pc.Close()
-	req := stun.MustBuild(stun.TransactionID, stun.BindingRequest)
-	buf := make([]byte, 1500)
-	for try := 0; ; try++ {
-		if try == 5 {
-			t.Fatalf("no STUN response from %v after 5 tries", srv.Addr)
-		}
-		if _, err := pc.WriteTo(req.Raw, net.UDPAddrFromAddrPort(srv.Addr)); err != nil {
-			t.Fatal(err)
-		}
-		pc.SetReadDeadline(time.Now().Add(2 * time.Second))
-		n, _, err := pc.ReadFrom(buf)
-		if errors.Is(err, os.ErrDeadlineExceeded) {
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := &stun.Message{Raw: buf[:n]}
-		if err := res.Decode(); err != nil {
-			t.Fatalf("decode STUN response: %v", err)
-		}
-		var xor stun.XORMappedAddress
-		if err := xor.GetFrom(res); err != nil {
-			t.Fatalf("XOR-MAPPED-ADDRESS: %v", err)
-		}
-		if got, want := xor.IP.String(), top.Sides[0].Router.Addr.String(); got != want {
-			t.Errorf("mapped address %v, want the router's %v", xor, want)
-		}
-		return
+	if got, want := stunMapping(t, pc, srv.Addr).Addr(), top.Sides[0].Router.Addr; got != want {
+		t.Errorf("mapped address %v, want the router's %v", got, want)
 	}
 }
 
