@@ -2,6 +2,7 @@ package peer
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -50,7 +51,7 @@ func parseDescription(text string) (description, error) {
 		d.setup = v
 	}
 	for _, m := range s.MediaDescriptions {
-		if m.MediaName.Media != "application" || !hasFormat(m.MediaName.Formats, "webrtc-datachannel") {
+		if m.MediaName.Media != "application" || !slices.Contains(m.MediaName.Formats, "webrtc-datachannel") {
 			continue
 		}
 		if m.MediaName.Port.Value == 0 {
@@ -120,15 +121,6 @@ func checkAnswer(text string) (description, error) {
 		return d, fmt.Errorf("%w: the answer has no a=fingerprint line, so DTLS cannot be checked", ErrBadDescription)
 	}
 	return d, nil
-}
-
-func hasFormat(formats []string, f string) bool {
-	for _, x := range formats {
-		if x == f {
-			return true
-		}
-	}
-	return false
 }
 
 // normalizeFingerprint turns "SHA-256 ab:cd" into "sha-256 AB:CD" so that
