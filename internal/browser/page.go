@@ -166,17 +166,12 @@ func (p *Page) URL() string {
 // gathering is complete, and returns it in the W3C JSON form exactly as the
 // browser wrote it.
 func (p *Page) LocalDescription(ctx context.Context) (string, error) {
-	select {
-	case d := <-p.local:
-		p.local <- d // leave it for the next caller
-		return d, nil
-	case <-p.failed:
-		return "", p.err()
-	case <-p.closed:
-		return "", ErrClosed
-	case <-ctx.Done():
-		return "", fmt.Errorf("browser: waiting for the page's local description: %w (page log: %s)", ctx.Err(), p.Log())
+	d, err := await(ctx, p, p.local, "the page's local description")
+	if err != nil {
+		return "", err
 	}
+	p.local <- d // leave it for the next caller
+	return d, nil
 }
 
 // SetRemoteDescription hands the page the other side's description (W3C
@@ -194,16 +189,8 @@ func (p *Page) SetRemoteDescription(desc string) {
 
 // WaitOpen waits until the page's data channel is open.
 func (p *Page) WaitOpen(ctx context.Context) error {
-	select {
-	case <-p.open:
-		return nil
-	case <-p.failed:
-		return p.err()
-	case <-p.closed:
-		return ErrClosed
-	case <-ctx.Done():
-		return fmt.Errorf("browser: waiting for the page's data channel to open: %w (page log: %s)", ctx.Err(), p.Log())
-	}
+	_, err := await(ctx, p, p.open, "the page's data channel to open")
+	return err
 }
 
 // Send makes the page send msg on its data channel (once it is open).
@@ -225,16 +212,8 @@ func (p *Page) Leave(ctx context.Context, mode LeaveMode) error {
 // WaitClosed waits until the page's data channel has fired its close event:
 // after the other side closed the channel, or after Leave with Polite.
 func (p *Page) WaitClosed(ctx context.Context) error {
-	select {
-	case <-p.chClosed:
-		return nil
-	case <-p.failed:
-		return p.err()
-	case <-p.closed:
-		return ErrClosed
-	case <-ctx.Done():
-		return fmt.Errorf("browser: waiting for the page's data channel to close: %w (page log: %s)", ctx.Err(), p.Log())
-	}
+	_, err := await(ctx, p, p.chClosed, "the page's data channel to close")
+	return err
 }
 
 // queue puts c on the page's command queue; what names it in errors.
@@ -257,15 +236,22 @@ func (p *Page) queue(ctx context.Context, c command, what string) error {
 
 // Receive waits for the next message the page received on its data channel.
 func (p *Page) Receive(ctx context.Context) (string, error) {
+	return await(ctx, p, p.received, "a message")
+}
+
+// await receives from ch unless the page fails, is closed or ctx ends first;
+// what names the awaited event in the error for ctx.
+func await[T any](ctx context.Context, p *Page, ch <-chan T, what string) (T, error) {
+	var zero T
 	select {
-	case m := <-p.received:
-		return m, nil
+	case v := <-ch:
+		return v, nil
 	case <-p.failed:
-		return "", p.err()
+		return zero, p.err()
 	case <-p.closed:
-		return "", ErrClosed
+		return zero, ErrClosed
 	case <-ctx.Done():
-		return "", fmt.Errorf("browser: waiting for a message: %w (page log: %s)", ctx.Err(), p.Log())
+		return zero, fmt.Errorf("browser: waiting for %s: %w (page log: %s)", what, ctx.Err(), p.Log())
 	}
 }
 
