@@ -29,10 +29,6 @@ const keepaliveInterval = 15 * time.Second
 // socket talks to one STUN or TURN server.
 const maxKeepaliveServers = 4
 
-// stunMagicCookie is the fixed second word of every STUN message (RFC 8489
-// section 5).
-const stunMagicCookie = 0x2112A442
-
 // keepaliveNet is the network pion's ICE agent opens its sockets on: the
 // standard one, with every UDP socket wrapped in a keepalive.
 type keepaliveNet struct {
@@ -153,7 +149,9 @@ func (k *keeper) close() {
 // 7.1.2).
 func isServerRequest(b []byte) bool {
 	const header = 20
-	if len(b) < header || b[0]&0xC0 != 0 || binary.BigEndian.Uint32(b[4:8]) != stunMagicCookie {
+	// stun.IsMessage checks the length and the magic cookie (RFC 8489
+	// section 5); a STUN message also starts with two zero bits.
+	if !stun.IsMessage(b) || b[0]&0xC0 != 0 {
 		return false
 	}
 	var typ stun.MessageType

@@ -67,11 +67,8 @@ func (c *mismatchConn) ReadFrom(p []byte) (int, net.Addr, error) {
 	}
 }
 
-// STUN header layout (RFC 8489 section 5).
-const (
-	stunHeaderSize = 20
-	stunCookie     = 0x2112A442
-)
+// stunHeaderSize is the length of a STUN header (RFC 8489 section 5).
+const stunHeaderSize = 20
 
 // allocationRequest reports whether b is a STUN request whose method acts
 // on an existing allocation (Refresh, CreatePermission, ChannelBind), and
@@ -80,10 +77,9 @@ const (
 // indications and ChannelData without an allocation, as RFC 8656 section 5
 // asks.
 func allocationRequest(b []byte) (stun.Method, bool) {
-	if len(b) < stunHeaderSize || b[0]&0xC0 != 0 {
-		return 0, false
-	}
-	if binary.BigEndian.Uint32(b[4:8]) != stunCookie {
+	// stun.IsMessage checks the length and the magic cookie; a STUN
+	// message also starts with two zero bits.
+	if !stun.IsMessage(b) || b[0]&0xC0 != 0 {
 		return 0, false
 	}
 	length := int(binary.BigEndian.Uint16(b[2:4]))
