@@ -43,6 +43,18 @@ func corrupt(tok string) string {
 	return string(b)
 }
 
+// connectedPair starts an offerer and an answerer, carries the tokens across
+// and waits until both sides say "connected".
+func connectedPair(t *testing.T) (offerer, answerer *proc) {
+	t.Helper()
+	offerer = startQRTC(t, "offer", nil, sessionCmd("offer")...)
+	answerer = startQRTC(t, "answer", nil, sessionCmd("answer", offerer.token())...)
+	offerer.write(answerer.token() + "\n")
+	offerer.phrase()
+	answerer.phrase()
+	return offerer, answerer
+}
+
 func TestAnswerBadInput(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -164,11 +176,7 @@ func TestICEFailure(t *testing.T) {
 // and exit 1 in bounded time.
 func TestPeerVanishes(t *testing.T) {
 	t.Parallel()
-	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
-	answerer := startQRTC(t, "answer", nil, sessionCmd("answer", offerer.token())...)
-	offerer.write(answerer.token() + "\n")
-	offerer.phrase()
-	answerer.phrase()
+	offerer, answerer := connectedPair(t)
 	offerer.write("are you there?\n")
 	answerer.waitStdout("are you there?")
 	answerer.kill()
@@ -179,11 +187,7 @@ func TestPeerVanishes(t *testing.T) {
 // other side sees it leave.
 func TestInterrupt(t *testing.T) {
 	t.Parallel()
-	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
-	answerer := startQRTC(t, "answer", nil, sessionCmd("answer", offerer.token())...)
-	offerer.write(answerer.token() + "\n")
-	offerer.phrase()
-	answerer.phrase()
+	offerer, answerer := connectedPair(t)
 	if err := offerer.cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -196,11 +200,7 @@ func TestInterrupt(t *testing.T) {
 // it is reported and skipped, and the session goes on.
 func TestTooLongMessageSkipped(t *testing.T) {
 	t.Parallel()
-	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
-	answerer := startQRTC(t, "answer", nil, sessionCmd("answer", offerer.token())...)
-	offerer.write(answerer.token() + "\n")
-	offerer.phrase()
-	answerer.phrase()
+	offerer, answerer := connectedPair(t)
 	offerer.write(strings.Repeat("x", 300*1024) + "\nafter the long line\n")
 	offerer.waitStderr(regexp.MustCompile(`skipped a line of \d+ bytes`))
 	answerer.waitStdout("after the long line")
