@@ -516,18 +516,8 @@ func unpackCredential(r *bitReader, min, k int) (string, error) {
 	if r.err != nil || alphabet > credICE || n > maxCredLen-uint64(min) {
 		return "", orInvalid(r.err)
 	}
-	b := make([]byte, int(n)+min)
-	for i := range b {
-		switch alphabet {
-		case credICE:
-			b[i] = iceChars[r.read(6)]
-		case credHexLower:
-			b[i] = "0123456789abcdef"[r.read(4)]
-		default:
-			b[i] = "0123456789ABCDEF"[r.read(4)]
-		}
-	}
-	return string(b), r.err
+	v := unpackShaped(r, int(n)+min, int(alphabet))
+	return v, r.err
 }
 
 // unpackString reads what packString wrote.
