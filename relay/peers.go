@@ -41,10 +41,8 @@ func (s *Server) peerRefusal(peer net.IP) string {
 	case addr.IsUnspecified(), addr.IsMulticast(), addr == netip.AddrFrom4([4]byte{255, 255, 255, 255}):
 		return "not a unicast address"
 	}
-	for _, p := range s.cfg.AllowPeers {
-		if p.Contains(addr) {
-			return ""
-		}
+	if s.allowedPeer(addr) {
+		return ""
 	}
 	for _, p := range s.cfg.DenyPeers {
 		if p.Contains(addr) {
@@ -65,6 +63,16 @@ func (s *Server) peerRefusal(peer net.IP) string {
 	return ""
 }
 
+// allowedPeer reports whether Config.AllowPeers lists addr.
+func (s *Server) allowedPeer(addr netip.Addr) bool {
+	for _, p := range s.cfg.AllowPeers {
+		if p.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
 // ownAddress reports whether to is one of the server's own addresses (its
 // public or listening IP) at a port that is not a live relayed address:
 // the listening port itself, or any other service on the relay's machine.
@@ -82,12 +90,8 @@ func (s *Server) ownAddress(to net.Addr) bool {
 	if ip.IsLoopback() && s.cfg.AllowLoopbackPeers {
 		return false
 	}
-	if addr, ok := netip.AddrFromSlice(ip); ok {
-		for _, p := range s.cfg.AllowPeers {
-			if p.Contains(addr) {
-				return false
-			}
-		}
+	if addr, ok := netip.AddrFromSlice(ip); ok && s.allowedPeer(addr) {
+		return false
 	}
 	key := (&net.UDPAddr{IP: s.cfg.publicIP, Port: udp.Port}).String()
 	s.mu.Lock()
