@@ -164,10 +164,7 @@ func (g *generator) AllocatePacketConn(conf turn.AllocateListenerConfig) (net.Pa
 // port of Config's range, else on any free port, and returns its port.
 func (g *generator) listen(network string, requested int) (net.PacketConn, int, error) {
 	cfg := g.srv.cfg
-	host := ""
-	if cfg.listen.IP != nil {
-		host = cfg.listen.IP.String()
-	}
+	host := cfg.listenHost()
 	open := func(port int) (net.PacketConn, int, error) {
 		conn, err := cfg.ListenPacket(network, net.JoinHostPort(host, strconv.Itoa(port)))
 		if err != nil {

@@ -120,6 +120,15 @@ type settings struct {
 	publicIP net.IP       // 4-byte form
 }
 
+// listenHost is the host part for the server's sockets: the listen IP, or
+// "" for every interface.
+func (s settings) listenHost() string {
+	if s.listen.IP == nil {
+		return ""
+	}
+	return s.listen.IP.String()
+}
+
 // check validates cfg and applies defaults.
 func (cfg Config) check() (settings, error) {
 	if cfg.ListenAddr == "" {

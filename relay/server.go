@@ -58,10 +58,7 @@ func New(cfg Config) (*Server, error) {
 		tcpConns: make(map[net.Conn]struct{}),
 	}
 
-	host := ""
-	if checked.listen.IP != nil {
-		host = checked.listen.IP.String()
-	}
+	host := checked.listenHost()
 	udp, err := checked.ListenPacket("udp4", net.JoinHostPort(host, strconv.Itoa(checked.listen.Port)))
 	if err != nil {
 		return nil, fmt.Errorf("%w on UDP %q: %v", ErrListen, checked.ListenAddr, err)
