@@ -233,24 +233,34 @@ func TestBrowserOffersQRTCAnswers(t *testing.T) {
 			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}, IPv6: tc.dual})
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
-			page := startBrowser(t, ctx, top.Sides[0].Clients[0], tc.kind, browser.PageConfig{Role: browser.Offerer}, tc.mdns)
-			offer, err := page.LocalDescription(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			q := startQRTC(t, top.Sides[0].Clients[1], "answer", "--stun", "none", "--no-qr", toToken(t, offer))
-			answerToken, err := q.line(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			page.SetRemoteDescription(fromToken(t, answerToken))
-			if err := page.WaitOpen(ctx); err != nil {
-				t.Fatal(err)
-			}
+			page, q := browserOffersQRTCAnswers(t, ctx, top, tc.kind, tc.mdns)
 			chat(t, ctx, page, q)
 			q.finish(t, ctx, page)
 		})
 	}
+}
+
+// browserOffersQRTCAnswers opens a page offering in the first client of the
+// topology's first side, answers its offer's token with "qrtc answer" in the
+// second client, hands the answer token back to the page and waits for its
+// data channel to open.
+func browserOffersQRTCAnswers(t *testing.T, ctx context.Context, top *netns.Topology, kind browser.Kind, mdns bool) (*browser.Page, *qrtcProcess) {
+	t.Helper()
+	page := startBrowser(t, ctx, top.Sides[0].Clients[0], kind, browser.PageConfig{Role: browser.Offerer}, mdns)
+	offer, err := page.LocalDescription(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := startQRTC(t, top.Sides[0].Clients[1], "answer", "--stun", "none", "--no-qr", toToken(t, offer))
+	answerToken, err := q.line(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.SetRemoteDescription(fromToken(t, answerToken))
+	if err := page.WaitOpen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return page, q
 }
 
 // TestQRTCOffersBrowserAnswers: "qrtc offer"'s token is decoded for the

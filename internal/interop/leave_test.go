@@ -38,20 +38,7 @@ func TestBrowserLeavesQRTC(t *testing.T) {
 				top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}})
 				ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 				defer cancel()
-				page := startBrowser(t, ctx, top.Sides[0].Clients[0], kind, browser.PageConfig{Role: browser.Offerer}, false)
-				offer, err := page.LocalDescription(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				q := startQRTC(t, top.Sides[0].Clients[1], "answer", "--stun", "none", "--no-qr", toToken(t, offer))
-				answerToken, err := q.line(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				page.SetRemoteDescription(fromToken(t, answerToken))
-				if err := page.WaitOpen(ctx); err != nil {
-					t.Fatal(err)
-				}
+				page, q := browserOffersQRTCAnswers(t, ctx, top, kind, false)
 				for _, m := range fromBrowser {
 					if err := page.Send(ctx, m.msg); err != nil {
 						t.Fatal(err)
