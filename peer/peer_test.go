@@ -286,17 +286,7 @@ func TestNoGoroutineLeak(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		offer, err := a.Offer(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		answer, err := b.Answer(ctx, offer)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := a.Accept(ctx, answer); err != nil {
-			t.Fatal(err)
-		}
+		exchange(t, ctx, a, b)
 		// Leave messages unread in b's queue and a Receive waiting on a.
 		for i := range 3 {
 			if err := a.Send(ctx, message(i)); err != nil {
