@@ -262,16 +262,26 @@ func tokenFromFile(path string) (string, error) {
 	return strings.TrimSpace(text), nil
 }
 
-// readFileCapped reads a file of at most maxInputFile bytes.
+// readFileCapped reads a regular file of at most maxInputFile bytes.
 func readFileCapped(path string) ([]byte, error) {
+	// A directory, a device or a FIFO could block or never end. Checked
+	// before opening too: opening a FIFO blocks until a writer comes.
+	notRegular := fmt.Errorf("%w: %q is not a regular file: give the path of an image file", errNotTokenOrImage, path)
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, notRegular
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	// A directory, a device or a FIFO could block or never end.
+	// The path may have been replaced since: check what was opened.
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%w: %q is not a regular file: give the path of an image file", errNotTokenOrImage, path)
+		return nil, notRegular
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxInputFile+1))
 	if err != nil {

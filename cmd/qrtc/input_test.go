@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -247,6 +248,32 @@ func TestTokenReaderWrapped(t *testing.T) {
 					cancel()
 				}
 			})
+		}
+	}
+}
+
+// TestReadFileCappedNotRegular gives readFileCapped a FIFO without a writer
+// and a directory: both are refused, the FIFO without blocking on its open.
+func TestReadFileCappedNotRegular(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo %s: %v", fifo, err)
+	}
+	for _, path := range []string{fifo, dir} {
+		done := make(chan error, 1)
+		go func() {
+			_, err := readFileCapped(path)
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			if !errors.Is(err, errNotTokenOrImage) {
+				t.Errorf("readFileCapped(%q) = %v, want errNotTokenOrImage", path, err)
+			}
+		case <-time.After(waitLimit):
+			t.Fatalf("readFileCapped(%q) still blocked after %s", path, waitLimit)
 		}
 	}
 }
