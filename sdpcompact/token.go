@@ -268,15 +268,16 @@ func decode(token string) (Type, *Session, *uint16, error) {
 	return decodeChecked(tok)
 }
 
+// tokenType returns the type a token's type letter names, as formatToken
+// writes it, or 0 for another letter.
+func tokenType(tok string) Type {
+	return Type(strings.IndexByte("OA", tok[len(Prefix)+1]) + 1)
+}
+
 // decodeChecked reads a token whose checksum matches.
 func decodeChecked(tok string) (Type, *Session, *uint16, error) {
-	var t Type
-	switch tok[len(Prefix)+1] {
-	case 'O':
-		t = Offer
-	case 'A':
-		t = Answer
-	default:
+	t := tokenType(tok)
+	if t == 0 {
 		return 0, nil, nil, fmt.Errorf("%w: type letter %q is neither O (offer) nor A (answer); the token was not made by qrtc", ErrInvalidToken, tok[len(Prefix)+1])
 	}
 	r := &bitReader{bits: tokenBits([]byte(tok[headerLen : len(tok)-checksumLen]))}
@@ -472,13 +473,8 @@ func repairHint(tok string) error {
 // a token that has lost 36 characters needs over 150 more bits than are
 // left.
 func truncatedPayload(tok string) bool {
-	var t Type
-	switch tok[len(Prefix)+1] {
-	case 'O':
-		t = Offer
-	case 'A':
-		t = Answer
-	default:
+	t := tokenType(tok)
+	if t == 0 {
 		return false
 	}
 	body := []byte(tok[headerLen : len(tok)-checksumLen])
