@@ -124,16 +124,16 @@ func newClient(t testing.TB, srv *Server, username, password string) *turn.Clien
 		t.Fatalf("ListenPacket: %v", err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	return newClientOn(t, srv, conn, username, password)
+	return newClientOn(t, srv.Addr(), conn, username, password)
 }
 
 // newClientOn is newClient on a given socket (UDP, or a STUN-framed TCP
-// connection).
-func newClientOn(t testing.TB, srv *Server, conn net.PacketConn, username, password string) *turn.Client {
+// connection) toward server (the relay, or a NAT in front of it).
+func newClientOn(t testing.TB, server net.Addr, conn net.PacketConn, username, password string) *turn.Client {
 	t.Helper()
 	client, err := turn.NewClient(&turn.ClientConfig{
-		STUNServerAddr: srv.Addr().String(),
-		TURNServerAddr: srv.Addr().String(),
+		STUNServerAddr: server.String(),
+		TURNServerAddr: server.String(),
 		Username:       username,
 		Password:       password,
 		Realm:          DefaultRealm,

@@ -33,7 +33,7 @@ func TestRelayBehindNATs(t *testing.T) {
 			t.Fatalf("ListenPacket in %s: %v", s.Clients[0].Name, err)
 		}
 		t.Cleanup(func() { _ = conn.Close() })
-		client := newClientOn(t, srv, conn, user, map[string]string{"alice": "a-pw", "bob": "b-pw"}[user])
+		client := newClientOn(t, srv.Addr(), conn, user, map[string]string{"alice": "a-pw", "bob": "b-pw"}[user])
 		mapped, err := client.SendBindingRequest()
 		if err != nil {
 			t.Fatalf("%s behind %v: SendBindingRequest() = %v", user, s.NAT, err)

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/pion/stun/v4"
-	"github.com/pion/turn/v5"
 )
 
 // rawClient is a STUN client on its own UDP socket that sends hand-built
@@ -411,22 +410,7 @@ func TestPionClientAfterRebinding(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	client, err := turn.NewClient(&turn.ClientConfig{
-		STUNServerAddr: nat.inside.LocalAddr().String(),
-		TURNServerAddr: nat.inside.LocalAddr().String(),
-		Username:       "alice",
-		Password:       "wonderland",
-		Realm:          DefaultRealm,
-		Conn:           conn,
-		LoggerFactory:  quietLoggers{},
-	})
-	if err != nil {
-		t.Fatalf("turn.NewClient: %v", err)
-	}
-	if err := client.Listen(); err != nil {
-		t.Fatalf("client.Listen: %v", err)
-	}
-	t.Cleanup(client.Close)
+	client := newClientOn(t, nat.inside.LocalAddr(), conn, "alice", "wonderland")
 	relayed, err := client.Allocate()
 	if err != nil {
 		t.Fatalf("Allocate() through the NAT = %v; want an allocation", err)

@@ -180,7 +180,7 @@ func TestSTUNBinding(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	client := newClientOn(t, srv, conn, "", "")
+	client := newClientOn(t, srv.Addr(), conn, "", "")
 	mapped, err := client.SendBindingRequest()
 	if err != nil {
 		t.Fatalf("SendBindingRequest() = %v; want the mapped address", err)
