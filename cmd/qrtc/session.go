@@ -32,7 +32,11 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 	if len(pos) > 0 {
 		return usageErrorf("qrtc offer: unexpected argument %q: offer reads the answer from standard input; to answer an offer, run \"qrtc answer %s\"", pos[0], pos[0])
 	}
-	s, err := newSession(ctx, st, &f)
+	cfg, err := f.peerConfig(st)
+	if err != nil {
+		return err
+	}
+	s, err := newSession(ctx, st, &f, cfg)
 	if err != nil {
 		return err
 	}
@@ -94,10 +98,9 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 	if len(pos) > 1 {
 		return usageErrorf("qrtc answer: too many arguments (%d): give one offer token or image path, or none to read it from standard input", len(pos))
 	}
-	if _, err := f.iceServers(st.getenv); err != nil {
-		return err
-	}
-	if _, _, err := f.candidateLimits(); err != nil {
+	// The flags are checked before the offer is read.
+	cfg, err := f.peerConfig(st)
+	if err != nil {
 		return err
 	}
 	var offer sdpcompact.Description
@@ -117,7 +120,7 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 		}
 		offer = d
 	}
-	s, err := newSession(ctx, st, &f)
+	s, err := newSession(ctx, st, &f, cfg)
 	if err != nil {
 		return err
 	}
@@ -161,27 +164,35 @@ type session struct {
 	answering bool // this side answers: the other side must still apply the answer
 }
 
-// newSession makes the peer and starts reading standard input.
-func newSession(ctx context.Context, st *stdio, f *sessionFlags) (*session, error) {
+// peerConfig checks the session flags and turns them into the peer's
+// configuration, without the ICE credentials (newSession makes those).
+func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
 	servers, err := f.iceServers(st.getenv)
 	if err != nil {
-		return nil, err
+		return peer.Config{}, err
 	}
 	filter, types, err := f.candidateLimits()
 	if err != nil {
-		return nil, err
+		return peer.Config{}, err
 	}
 	if f.gatherTimeout < 0 {
-		return nil, usageErrorf("qrtc: --gather-timeout %q must not be negative, e.g. --gather-timeout 10s", f.gatherTimeout)
+		return peer.Config{}, usageErrorf("qrtc: --gather-timeout %q must not be negative, e.g. --gather-timeout 10s", f.gatherTimeout)
 	}
-	ufrag, pwd, err := sdpcompact.NewICECredentials()
-	if err != nil {
-		return nil, fmt.Errorf("qrtc: cannot make ICE credentials: %w", err)
-	}
-	cfg := peer.Config{ICEServers: servers, ICEUfrag: ufrag, ICEPwd: pwd, IncludeLoopback: f.loopback,
+	cfg := peer.Config{ICEServers: servers, IncludeLoopback: f.loopback,
 		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout}
 	if f.verbose {
 		cfg.Logf = func(format string, args ...any) { st.say("qrtc -v: "+format, args...) }
+	}
+	return cfg, nil
+}
+
+// newSession makes the peer from cfg (see peerConfig) and starts reading
+// standard input.
+func newSession(ctx context.Context, st *stdio, f *sessionFlags, cfg peer.Config) (*session, error) {
+	var err error
+	cfg.ICEUfrag, cfg.ICEPwd, err = sdpcompact.NewICECredentials()
+	if err != nil {
+		return nil, fmt.Errorf("qrtc: cannot make ICE credentials: %w", err)
 	}
 	p, err := peer.New(cfg)
 	if err != nil {
