@@ -174,11 +174,7 @@ func (p *Peer) Offer(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: creating the offer: %v", ErrWebRTC, err)
 	}
-	gathered := webrtc.GatheringCompletePromise(p.pc)
-	if err := p.pc.SetLocalDescription(offer); err != nil {
-		return "", fmt.Errorf("%w: applying own offer: %v", ErrWebRTC, err)
-	}
-	return p.finishGathering(ctx, gathered)
+	return p.finishGathering(ctx, offer)
 }
 
 // Answer applies the other side's offer SDP, creates an answer, gathers
@@ -202,11 +198,7 @@ func (p *Peer) Answer(ctx context.Context, offerSDP string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: creating the answer: %v", ErrWebRTC, err)
 	}
-	gathered := webrtc.GatheringCompletePromise(p.pc)
-	if err := p.pc.SetLocalDescription(answer); err != nil {
-		return "", fmt.Errorf("%w: applying own answer: %v", ErrWebRTC, err)
-	}
-	sdp, err := p.finishGathering(ctx, gathered)
+	sdp, err := p.finishGathering(ctx, answer)
 	if err != nil {
 		return "", err
 	}
@@ -261,9 +253,13 @@ func (p *Peer) claim(r role, call string) error {
 	return nil
 }
 
-// finishGathering waits for gathering, then records and returns the local
-// description.
-func (p *Peer) finishGathering(ctx context.Context, gathered <-chan struct{}) (string, error) {
+// finishGathering applies own, this side's offer or answer, waits for
+// gathering, then records and returns the local description.
+func (p *Peer) finishGathering(ctx context.Context, own webrtc.SessionDescription) (string, error) {
+	gathered := webrtc.GatheringCompletePromise(p.pc)
+	if err := p.pc.SetLocalDescription(own); err != nil {
+		return "", fmt.Errorf("%w: applying own %s: %v", ErrWebRTC, own.Type, err)
+	}
 	backstop := time.NewTimer(p.s.GatherTimeout + gatherSlack)
 	defer backstop.Stop()
 	complete := true
