@@ -38,7 +38,8 @@ func TestParseDescription(t *testing.T) {
 		{"pion-answer.sdp", "active", 262144, 2},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
-			d, err := parseDescription(readFixture(t, tc.file))
+			text := readFixture(t, tc.file)
+			d, err := parseDescription(text)
 			if err != nil {
 				t.Fatalf("parseDescription() = %v, want nil", err)
 			}
@@ -53,10 +54,10 @@ func TestParseDescription(t *testing.T) {
 			if tc.setup != "actpass" {
 				check, wrong = checkAnswer, checkOffer
 			}
-			if _, err := check(readFixture(t, tc.file)); err != nil {
+			if _, err := check(text); err != nil {
 				t.Errorf("check = %v, want nil", err)
 			}
-			if _, err := wrong(readFixture(t, tc.file)); err == nil {
+			if _, err := wrong(text); err == nil {
 				t.Errorf("the check for the other type = nil, want an error")
 			}
 		})
