@@ -59,9 +59,7 @@ func TestInteractivePrompt(t *testing.T) {
 	offerer.write(answerTok[:50] + "\n")
 	offerer.waitStderr(regexp.MustCompile(`looks incomplete`))
 	offerer.write(answerTok[50:] + "\n")
-	if po, pa := offerer.phrase(), answerer.phrase(); po != pa {
-		t.Fatalf("verification phrases differ: offerer %q, answerer %q", po, pa)
-	}
+	wantSamePhrase(t, offerer, answerer)
 	offerer.write("typed at a terminal\n")
 	answerer.waitStdout("typed at a terminal")
 	offerer.write("\x04") // Ctrl-D at the start of a line: end of input

@@ -234,6 +234,15 @@ func (p *proc) phrase() string {
 	return phraseRE.FindStringSubmatch(p.waitStderr(phraseRE))[1]
 }
 
+// wantSamePhrase waits for "connected" on both sides and checks that they
+// show the same verification phrase.
+func wantSamePhrase(t *testing.T, offerer, answerer *proc) {
+	t.Helper()
+	if po, pa := offerer.phrase(), answerer.phrase(); po != pa {
+		t.Fatalf("verification phrases differ: offerer %q, answerer %q", po, pa)
+	}
+}
+
 // wait waits for the process to exit, up to limit, and returns its exit code.
 func (p *proc) wait(limit time.Duration) int {
 	p.t.Helper()

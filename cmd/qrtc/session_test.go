@@ -20,10 +20,7 @@ import (
 // exit code 0.
 func checkChat(t *testing.T, offerer, answerer *proc) {
 	t.Helper()
-	po, pa := offerer.phrase(), answerer.phrase()
-	if po != pa {
-		t.Fatalf("verification phrases differ: offerer %q, answerer %q", po, pa)
-	}
+	wantSamePhrase(t, offerer, answerer)
 	offerer.write("hello from the offerer\n")
 	answerer.waitStdout("hello from the offerer")
 	answerer.write("hello from the answerer\n")
@@ -138,9 +135,7 @@ func TestSessionTransfer(t *testing.T) {
 	want := sha256.New()
 	io.WriteString(want, answerTok+"\n") // the answerer's stdout starts with its own token
 	offerer.write(answerTok + "\n")
-	if po, pa := offerer.phrase(), answerer.phrase(); po != pa {
-		t.Fatalf("verification phrases differ: offerer %q, answerer %q", po, pa)
-	}
+	wantSamePhrase(t, offerer, answerer)
 
 	const lines = 100000
 	var sent int64
