@@ -256,41 +256,35 @@ func TestBandwidthCap(t *testing.T) {
 	peer := listenPeer(t)
 	payload := bytes.Repeat([]byte{'x'}, size)
 
-	// Toward the peer.
-	for i := 0; i < packets; i++ {
-		if _, err := relayed.WriteTo(payload, peer.LocalAddr()); err != nil {
-			t.Fatalf("WriteTo #%d = %v", i, err)
+	// Toward the peer, then from the peer to the relayed address (the
+	// client's writes created the permission).
+	var st UserStats
+	for _, dir := range []struct {
+		name, sender, receiver, toward string
+		from, to                       net.PacketConn
+		counts                         func(UserStats) (relayed, dropped uint64)
+	}{
+		{"to peers", "", "peer", "toward the peer", relayed, peer,
+			func(st UserStats) (uint64, uint64) { return st.BytesToPeers, st.DroppedToPeers }},
+		{"from peers", "peer ", "client", "from the peer", peer, relayed,
+			func(st UserStats) (uint64, uint64) { return st.BytesFromPeers, st.DroppedFromPeers }},
+	} {
+		for i := 0; i < packets; i++ {
+			if _, err := dir.from.WriteTo(payload, dir.to.LocalAddr()); err != nil {
+				t.Fatalf("%sWriteTo #%d = %v", dir.sender, i, err)
+			}
 		}
-	}
-	waitUntil(t, "the server to handle every datagram toward the peer", func() bool {
-		st := statsOf(srv, "alice")
-		return st.BytesToPeers+st.DroppedToPeers == size*packets
-	})
-	elapsed := time.Since(start)
-	st := statsOf(srv, "alice")
-	checkCapped(t, "to peers", st.BytesToPeers, st.DroppedToPeers, rate, elapsed)
-	received := drain(t, peer, st.BytesToPeers)
-	if received != st.BytesToPeers {
-		t.Errorf("peer received %d bytes; Stats() says %d were relayed to it", received, st.BytesToPeers)
-	}
-
-	// From the peer, to the relayed address (the client's writes created
-	// the permission).
-	for i := 0; i < packets; i++ {
-		if _, err := peer.WriteTo(payload, relayed.LocalAddr()); err != nil {
-			t.Fatalf("peer WriteTo #%d = %v", i, err)
+		waitUntil(t, "the server to handle every datagram "+dir.toward, func() bool {
+			got, dropped := dir.counts(statsOf(srv, "alice"))
+			return got+dropped == size*packets
+		})
+		elapsed := time.Since(start)
+		st = statsOf(srv, "alice")
+		got, dropped := dir.counts(st)
+		checkCapped(t, dir.name, got, dropped, rate, elapsed)
+		if received := drain(t, dir.to, got); received != got {
+			t.Errorf("%s received %d bytes; Stats() says %d were relayed to it", dir.receiver, received, got)
 		}
-	}
-	waitUntil(t, "the server to handle every datagram from the peer", func() bool {
-		st := statsOf(srv, "alice")
-		return st.BytesFromPeers+st.DroppedFromPeers == size*packets
-	})
-	elapsed = time.Since(start)
-	st = statsOf(srv, "alice")
-	checkCapped(t, "from peers", st.BytesFromPeers, st.DroppedFromPeers, rate, elapsed)
-	received = drain(t, relayed, st.BytesFromPeers)
-	if received != st.BytesFromPeers {
-		t.Errorf("client received %d bytes; Stats() says %d were relayed to it", received, st.BytesFromPeers)
 	}
 	_ = relayed.Close()
 	book.waitFor("allocation ended", `user "alice"`, fmt.Sprintf("dropped %d and %d over the bandwidth cap", st.DroppedToPeers, st.DroppedFromPeers))
