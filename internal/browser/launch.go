@@ -73,10 +73,7 @@ func Require(t testing.TB, kind Kind) {
 	t.Helper()
 	netns.Require(t)
 	if err := Available(kind); err != nil {
-		if os.Getenv("QRTC_REQUIRE_LAB") == "1" {
-			t.Fatalf("QRTC_REQUIRE_LAB=1 but %v", err)
-		}
-		t.Skipf("skipping browser test: %v", err)
+		netns.SkipUnlessRequired(t, err)
 	}
 }
 
