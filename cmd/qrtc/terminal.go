@@ -89,7 +89,7 @@ func (st *stdio) terminalOptions(tty, ascii bool) qr.TerminalOptions {
 	if ascii {
 		opt.Style = qr.StyleASCII
 	}
-	_, noColor := lookupEnv(st.getenv, "NO_COLOR")
+	noColor := st.getenv("NO_COLOR") != "" // set and not empty, as https://no-color.org asks
 	opt.Color = tty && !noColor && !ascii
 	opt.BasicColors = opt.Color && basicColors(st.getenv)
 	opt.Invert = tty && !opt.Color && darkBackground(st.getenv("COLORFGBG"))
@@ -110,13 +110,6 @@ func darkBackground(colorfgbg string) bool {
 		return true
 	}
 	return false
-}
-
-// lookupEnv reports whether the variable is set to a non-empty value, as
-// https://no-color.org asks.
-func lookupEnv(getenv func(string) string, name string) (string, bool) {
-	v := getenv(name)
-	return v, v != ""
 }
 
 // basicColors reports whether the terminal described by the environment
