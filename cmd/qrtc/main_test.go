@@ -52,20 +52,17 @@ type lineLog struct {
 
 func newLineLog() *lineLog { return &lineLog{changed: make(chan struct{})} }
 
-func (l *lineLog) add(s string) {
-	l.mu.Lock()
-	l.lines = append(l.lines, s)
-	close(l.changed)
-	l.changed = make(chan struct{})
-	l.mu.Unlock()
-}
+func (l *lineLog) add(s string) { l.update(func() { l.lines = append(l.lines, s) }) }
 
-func (l *lineLog) finish() {
+func (l *lineLog) finish() { l.update(func() { l.done = true }) }
+
+// update applies change under the lock and wakes the waiters.
+func (l *lineLog) update(change func()) {
 	l.mu.Lock()
-	l.done = true
+	defer l.mu.Unlock()
+	change()
 	close(l.changed)
 	l.changed = make(chan struct{})
-	l.mu.Unlock()
 }
 
 func (l *lineLog) all() []string {
