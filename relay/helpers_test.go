@@ -2,6 +2,7 @@ package relay
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -138,7 +139,7 @@ func newClientOn(t testing.TB, server net.Addr, conn net.PacketConn, username, p
 		Password:       password,
 		Realm:          DefaultRealm,
 		Conn:           conn,
-		LoggerFactory:  quietLoggers{},
+		LoggerFactory:  quietLoggers(),
 	})
 	if err != nil {
 		t.Fatalf("turn.NewClient: %v", err)
@@ -183,23 +184,13 @@ func statsOf(srv *Server, user string) UserStats {
 	return UserStats{User: user}
 }
 
-// quietLoggers silences pion in tests.
-type quietLoggers struct{}
-
-func (quietLoggers) NewLogger(string) logging.LeveledLogger { return quietLogger{} }
-
-type quietLogger struct{}
-
-func (quietLogger) Trace(string)          {}
-func (quietLogger) Tracef(string, ...any) {}
-func (quietLogger) Debug(string)          {}
-func (quietLogger) Debugf(string, ...any) {}
-func (quietLogger) Info(string)           {}
-func (quietLogger) Infof(string, ...any)  {}
-func (quietLogger) Warn(string)           {}
-func (quietLogger) Warnf(string, ...any)  {}
-func (quietLogger) Error(string)          {}
-func (quietLogger) Errorf(string, ...any) {}
+// quietLoggers returns a pion logger factory that discards everything.
+func quietLoggers() logging.LoggerFactory {
+	f := logging.NewDefaultLoggerFactory()
+	f.DefaultLogLevel = logging.LogLevelDisabled
+	f.Writer = io.Discard
+	return f
+}
 
 // portOf returns the port of a UDP or TCP address as text.
 func portOf(addr net.Addr) string {

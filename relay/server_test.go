@@ -124,7 +124,7 @@ func TestTURNOverTCP(t *testing.T) {
 		Username:       "alice",
 		Password:       "pw",
 		Conn:           turn.NewSTUNConn(conn),
-		LoggerFactory:  quietLoggers{},
+		LoggerFactory:  quietLoggers(),
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ func newRelayOnlyPeer(t *testing.T, turnURL, username, password string) *webrtc.
 	t.Helper()
 	var se webrtc.SettingEngine
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.LoggerFactory = quietLoggers{}
+	se.LoggerFactory = quietLoggers()
 	api := webrtc.NewAPI(webrtc.WithSettingEngine(se))
 	pc, err := api.NewPeerConnection(webrtc.Configuration{
 		ICEServers:         []webrtc.ICEServer{{URLs: []string{turnURL}, Username: username, Credential: password}},
