@@ -3,7 +3,6 @@ package natlab
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,7 +54,7 @@ func trace(t testing.TB, top *netns.Topology) func(procs ...*proc) {
 		defer f.Close()
 		for {
 			for i, s := range top.Sides {
-				out, _ := exec.Command("ip", "netns", "exec", s.Router.Name, "conntrack", "-L", "-p", "udp").CombinedOutput()
+				out, _ := s.Router.Command(t.Context(), "conntrack", "-L", "-p", "udp").CombinedOutput()
 				fmt.Fprintf(f, "== %s router%d (%s)\n%s", time.Now().Format("15:04:05.000"), i, s.Router.Name, out)
 			}
 			select {
