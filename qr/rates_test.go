@@ -70,7 +70,7 @@ func TestDecodeRates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("decoding the distortion set takes a while; skipped in -short mode")
 	}
-	cases, err := distort.Generate(renderer, ratesSeed, ratesPerLevel, 60, 220)
+	cases, err := distort.Generate(distort.QR, ratesSeed, ratesPerLevel, 60, 220)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,19 +1,38 @@
 package distort
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"math/rand/v2"
+
+	"github.com/qrtc/qrtc/qr"
 )
 
-// Renderer draws QR codes; package qr's tests pass its own functions, so
-// this package need not import qr.
+// Renderer draws QR codes.
 type Renderer struct {
 	// Image draws text as a black-on-white code with the given module
 	// size in pixels and a 4-module quiet zone.
 	Image func(text string, moduleSize int) (image.Image, error)
 	// Terminal draws text as WriteTerminal does.
 	Terminal func(text string, ascii, color, invert bool) (string, error)
+}
+
+// QR is package qr's drawing functions, which package qr's rate test and
+// command qrrates both measure.
+var QR = Renderer{
+	Image: func(text string, m int) (image.Image, error) {
+		return qr.Image(text, qr.PNGOptions{ModuleSize: m})
+	},
+	Terminal: func(text string, ascii, color, invert bool) (string, error) {
+		var b bytes.Buffer
+		st := qr.StyleHalfBlock
+		if ascii {
+			st = qr.StyleASCII
+		}
+		err := qr.WriteTerminal(&b, text, qr.TerminalOptions{Style: st, Color: color, Invert: invert})
+		return b.String(), err
+	},
 }
 
 // Case is one generated test image.

@@ -12,7 +12,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"os"
@@ -34,22 +33,6 @@ func main() {
 	}
 }
 
-// Renderer is the qr package's drawing functions in distort's shape.
-var Renderer = distort.Renderer{
-	Image: func(text string, m int) (image.Image, error) {
-		return qr.Image(text, qr.PNGOptions{ModuleSize: m})
-	},
-	Terminal: func(text string, ascii, color, invert bool) (string, error) {
-		var b bytes.Buffer
-		st := qr.StyleHalfBlock
-		if ascii {
-			st = qr.StyleASCII
-		}
-		err := qr.WriteTerminal(&b, text, qr.TerminalOptions{Style: st, Color: color, Invert: invert})
-		return b.String(), err
-	},
-}
-
 type result struct {
 	ours, zbar bool
 	dur        time.Duration
@@ -68,7 +51,7 @@ func run(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cases, err := distort.Generate(Renderer, *seed, *n, *minLen, *maxLen)
+	cases, err := distort.Generate(distort.QR, *seed, *n, *minLen, *maxLen)
 	if err != nil {
 		return err
 	}
