@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"syscall"
 
 	"github.com/qrtc/qrtc/sdpcompact"
 )
@@ -102,8 +101,9 @@ func withCode(code int, err error) error {
 }
 
 // exitCode maps the error returned by run to the process exit code. Errors
-// that carry a code (exitError) keep it; a few causes are classified by
-// kind; whatever is left is a failure of the session itself: exit code 1.
+// that carry a code (exitError, such as stdoutError's and encodeOwnError's)
+// keep it; too many candidates is bad input; whatever is left is a failure
+// of the session itself: exit code 1.
 func exitCode(err error) int {
 	if err == nil || errors.Is(err, errHelpShown) {
 		return exitOK
@@ -115,11 +115,8 @@ func exitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
-	switch {
-	case errors.Is(err, errStdout), errors.Is(err, syscall.EPIPE):
-		return exitNoConnect // the output is gone: nothing more to do
-	case errors.Is(err, errEncodeOwn), errors.Is(err, sdpcompact.ErrTooManyCandidates):
+	if errors.Is(err, sdpcompact.ErrTooManyCandidates) {
 		return exitBadInput // this computer's addresses: fixed with flags
 	}
-	return exitNoConnect
+	return exitNoConnect // a broken stdout pipe (EPIPE) among them
 }
