@@ -132,8 +132,6 @@ func (s session) run(t testing.TB) outcome {
 	}
 
 	o := outcome{offer: offer, answer: answer, offerExit: -1, answerExit: -1}
-	o.offerCands = candidateTypes(offer)
-	o.answerCands = candidateTypes(answer)
 	// The offer side decides: it either connects or gives up after its
 	// connect timeout. Only then is the answer side waited for.
 	oc, oerr := offer.stderr.wait(connectedLine.MatchString, s.connectLimit)
