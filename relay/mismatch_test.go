@@ -112,6 +112,18 @@ func errorCode(msg *stun.Message) stun.ErrorCode {
 // 9.2.2).
 var aliceKey = stun.NewLongTermIntegrity("alice", DefaultRealm, "wonderland")
 
+// aliceServer starts a server for fuzz targets whose one user is alice,
+// and returns it with the setters that sign a request as alice.
+func aliceServer(f *testing.F) (*Server, []stun.Setter) {
+	f.Helper()
+	srv, err := New(Config{ListenAddr: "127.0.0.1:0", Users: map[string]string{"alice": "wonderland"}})
+	if err != nil {
+		f.Fatalf("New: %v", err)
+	}
+	f.Cleanup(func() { _ = srv.Close() })
+	return srv, []stun.Setter{stun.NewUsername("alice"), stun.NewRealm(DefaultRealm), stun.NewNonce("nonce"), aliceKey, stun.Fingerprint}
+}
+
 // checkMismatch checks that resp is a well-formed 437 answer to a request of
 // method, signed with key.
 func checkMismatch(t *testing.T, what string, resp *stun.Message, method stun.Method, key stun.MessageIntegrity) {
@@ -281,12 +293,7 @@ func TestAllocationRequest(t *testing.T) {
 // well-formed error response to the same transaction, signed with alice's
 // key.
 func FuzzMismatchResponse(f *testing.F) {
-	srv, err := New(Config{ListenAddr: "127.0.0.1:0", Users: map[string]string{"alice": "wonderland"}})
-	if err != nil {
-		f.Fatalf("New: %v", err)
-	}
-	f.Cleanup(func() { _ = srv.Close() })
-	auth := []stun.Setter{stun.NewUsername("alice"), stun.NewRealm(DefaultRealm), stun.NewNonce("nonce"), aliceKey, stun.Fingerprint}
+	srv, auth := aliceServer(f)
 	for _, method := range []stun.Method{stun.MethodRefresh, stun.MethodCreatePermission, stun.MethodChannelBind, stun.MethodAllocate, stun.MethodBinding} {
 		for _, setters := range [][]stun.Setter{{stun.Fingerprint}, auth} {
 			msg, err := stun.Build(append([]stun.Setter{stun.TransactionID, stun.NewType(method, stun.ClassRequest), zeroLifetime}, setters...)...)

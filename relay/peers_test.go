@@ -200,12 +200,7 @@ func TestLogRateLimit(t *testing.T) {
 // send them: whatever it answers must be a signed 403 to alice's
 // ChannelBind toward a peer the server refuses.
 func FuzzForbiddenChannel(f *testing.F) {
-	srv, err := New(Config{ListenAddr: "127.0.0.1:0", Users: map[string]string{"alice": "wonderland"}})
-	if err != nil {
-		f.Fatalf("New: %v", err)
-	}
-	f.Cleanup(func() { _ = srv.Close() })
-	auth := []stun.Setter{stun.NewUsername("alice"), stun.NewRealm(DefaultRealm), stun.NewNonce("nonce"), aliceKey, stun.Fingerprint}
+	srv, auth := aliceServer(f)
 	channel := attr{stun.AttrChannelNumber, []byte{0x40, 0x00, 0, 0}}
 	for _, ip := range []net.IP{net.IPv4(10, 0, 0, 1), net.IPv4(169, 254, 169, 254), net.IPv4(203, 0, 113, 5), net.ParseIP("fd00::1")} {
 		for _, setters := range [][]stun.Setter{{stun.Fingerprint}, auth} {
