@@ -138,10 +138,7 @@ func benchPeer(b *testing.B, size int) {
 
 // benchPion does what benchPeer does with pion alone.
 func benchPion(b *testing.B, size int) {
-	var se webrtc.SettingEngine
-	se.SetIncludeLoopbackCandidate(true)
-	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
-	api := webrtc.NewAPI(webrtc.WithSettingEngine(se))
+	api := loopbackPion()
 	x, err := api.NewPeerConnection(webrtc.Configuration{})
 	if err != nil {
 		b.Fatal(err)

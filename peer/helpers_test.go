@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/webrtc/v4"
+
 	"github.com/qrtc/qrtc/peer"
 )
 
@@ -18,6 +20,15 @@ func loopback() peer.Config {
 		IncludeLoopback: true,
 		InterfaceFilter: func(name string) bool { return name == "lo" },
 	}
+}
+
+// loopbackPion returns a plain pion API (not a Peer) whose candidates are
+// loopback addresses only, as loopback does for a Peer.
+func loopbackPion() *webrtc.API {
+	var se webrtc.SettingEngine
+	se.SetIncludeLoopbackCandidate(true)
+	se.SetInterfaceFilter(func(name string) bool { return name == "lo" })
+	return webrtc.NewAPI(webrtc.WithSettingEngine(se))
 }
 
 // newPeer makes a Peer that the test closes when it ends.
