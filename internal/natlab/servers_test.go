@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pion/stun/v4"
 	"github.com/qrtc/qrtc/internal/netns"
 	"github.com/qrtc/qrtc/relay"
 )
@@ -186,17 +187,18 @@ func stunAnswers(t testing.TB, ns *netns.Namespace, addr string) bool {
 	if err != nil {
 		t.Fatalf("ResolveUDPAddr(%q): %v", addr, err)
 	}
-	// Header only: type 0x0001 (binding request), length 0, the magic
-	// cookie 0x2112A442 and a 96-bit transaction id.
-	req := []byte{0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42, 'n', 'a', 't', 'l', 'a', 'b', 'p', 'r', 'o', 'b', 'e', '1'}
-	if _, err := conn.WriteTo(req, dst); err != nil {
+	req := stun.MustBuild(stun.TransactionID, stun.BindingRequest)
+	if _, err := conn.WriteTo(req.Raw, dst); err != nil {
 		return false
 	}
 	_ = conn.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
 	buf := make([]byte, 1500)
 	n, _, err := conn.ReadFrom(buf)
-	// 0x0101 is a binding success response; its transaction id is ours.
-	return err == nil && n >= 20 && buf[0] == 0x01 && buf[1] == 0x01 && string(buf[8:20]) == string(req[8:20])
+	if err != nil {
+		return false
+	}
+	res := &stun.Message{Raw: buf[:n]}
+	return res.Decode() == nil && res.Type == stun.BindingSuccess && res.TransactionID == req.TransactionID
 }
 
 // syncBuffer is a bytes buffer that a process's output goroutines and the
