@@ -32,19 +32,18 @@ type lineLog struct {
 func newLineLog() *lineLog { return &lineLog{changed: make(chan struct{})} }
 
 func (l *lineLog) add(s string) {
-	l.mu.Lock()
-	l.lines = append(l.lines, line{text: s, at: time.Now()})
-	close(l.changed)
-	l.changed = make(chan struct{})
-	l.mu.Unlock()
+	l.update(func() { l.lines = append(l.lines, line{text: s, at: time.Now()}) })
 }
 
-func (l *lineLog) finish() {
+func (l *lineLog) finish() { l.update(func() { l.done = true }) }
+
+// update applies change under the lock and wakes the waiters.
+func (l *lineLog) update(change func()) {
 	l.mu.Lock()
-	l.done = true
+	defer l.mu.Unlock()
+	change()
 	close(l.changed)
 	l.changed = make(chan struct{})
-	l.mu.Unlock()
 }
 
 // all returns the lines' texts so far.
