@@ -6,10 +6,6 @@ import "errors"
 // packages chromium and firefox-esr.
 var ErrNoBrowser = errors.New("browser: browser not installed")
 
-// ErrExited means the browser process ended before the test was done with
-// it; the wrapped text carries the end of its output.
-var ErrExited = errors.New("browser: browser exited")
-
 // ErrPage means the test page reported a JavaScript error; the wrapped text
 // carries it.
 var ErrPage = errors.New("browser: test page failed")

@@ -228,22 +228,9 @@ func firefoxPrefs(opts Options) string {
 	return b.String()
 }
 
-// Exited is closed when the browser process has ended.
-func (b *Browser) Exited() <-chan struct{} { return b.exited }
-
 // Output returns the last 8 KiB of what the browser printed, for failure
 // messages.
 func (b *Browser) Output() string { return b.out.String() }
-
-// Err returns an error wrapping ErrExited if the browser has exited, or nil.
-func (b *Browser) Err() error {
-	select {
-	case <-b.exited:
-		return fmt.Errorf("%w: %s: %s", ErrExited, b.cmd.ProcessState, b.Output())
-	default:
-		return nil
-	}
-}
 
 // Close kills the browser and every process of its process group, waits
 // for it, and removes its profile. It is idempotent.
