@@ -92,7 +92,8 @@ func decodePlane(full *plane) (string, bool) {
 	// ASCII "#" characters to the height of their line; then coarser
 	// copies, which also average noise and blur away.
 	side := max(first.w, first.h)
-	for _, p := range []*plane{first, first.inverted()} {
+	inv := first.inverted()
+	for _, p := range []*plane{first, inv} {
 		if q := p.withoutGaps(); q != nil {
 			if text, ok := try(q, attempt{bin: hybrid}); ok {
 				return text, true
@@ -104,14 +105,14 @@ func decodePlane(full *plane) (string, bool) {
 		if k[1]*25 < side {
 			variants = append(variants,
 				func() *plane { return first.grown(k[0], k[1]) },
-				func() *plane { return first.inverted().grown(k[0], k[1]) })
+				func() *plane { return inv.grown(k[0], k[1]) })
 		}
 	}
 	for _, k := range []int{3, 5} {
 		if k*40 < side {
 			variants = append(variants,
 				func() *plane { return first.closed(k, k) },
-				func() *plane { return first.inverted().closed(k, k) })
+				func() *plane { return inv.closed(k, k) })
 		}
 	}
 	for _, f := range []int{2, 3} {
