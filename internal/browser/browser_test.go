@@ -16,19 +16,15 @@ import (
 // test ends.
 func startPage(t *testing.T, ns *netns.Namespace, kind browser.Kind, cfg browser.PageConfig, mdns bool) (*browser.Page, *browser.Browser) {
 	t.Helper()
-	page, err := browser.NewPage(ns, cfg)
+	page, b, err := browser.Open(t.Context(), ns, kind, cfg, browser.Options{MDNS: mdns})
 	if err != nil {
-		t.Fatalf("NewPage: %v", err)
-	}
-	t.Cleanup(func() { page.Close() })
-	b, err := browser.Launch(t.Context(), ns, kind, browser.Options{URL: page.URL(), MDNS: mdns})
-	if err != nil {
-		t.Fatalf("Launch(%v): %v", kind, err)
+		t.Fatalf("Open(%v): %v", kind, err)
 	}
 	t.Cleanup(func() {
 		if err := b.Close(); err != nil {
 			t.Errorf("%v Close: %v", kind, err)
 		}
+		page.Close()
 		if t.Failed() {
 			t.Logf("%v output:\n%s", kind, b.Output())
 			t.Logf("%v page log: %s", kind, page.Log())

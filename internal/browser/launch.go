@@ -162,6 +162,23 @@ func Launch(ctx context.Context, ns *netns.Namespace, kind Kind, opts Options) (
 	return b, nil
 }
 
+// Open serves a page configured by cfg in ns (NewPage) and opens it in a
+// new browser of the given kind (Launch, with opts.URL set to the page's
+// URL). Close both when done, the browser first.
+func Open(ctx context.Context, ns *netns.Namespace, kind Kind, cfg PageConfig, opts Options) (*Page, *Browser, error) {
+	page, err := NewPage(ns, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts.URL = page.URL()
+	b, err := Launch(ctx, ns, kind, opts)
+	if err != nil {
+		page.Close()
+		return nil, nil, err
+	}
+	return page, b, nil
+}
+
 func chromiumArgs(profile string, opts Options) []string {
 	args := []string{
 		"--headless",

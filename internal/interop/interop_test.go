@@ -38,19 +38,15 @@ func require(t *testing.T, kinds ...browser.Kind) {
 // failed.
 func startBrowser(t *testing.T, ctx context.Context, ns *netns.Namespace, kind browser.Kind, cfg browser.PageConfig, mdns bool) *browser.Page {
 	t.Helper()
-	page, err := browser.NewPage(ns, cfg)
+	page, b, err := browser.Open(ctx, ns, kind, cfg, browser.Options{MDNS: mdns})
 	if err != nil {
-		t.Fatalf("NewPage in %s: %v", ns.Name, err)
-	}
-	t.Cleanup(func() { page.Close() })
-	b, err := browser.Launch(ctx, ns, kind, browser.Options{URL: page.URL(), MDNS: mdns})
-	if err != nil {
-		t.Fatalf("Launch %v in %s: %v", kind, ns.Name, err)
+		t.Fatalf("browser.Open(%v) in %s: %v", kind, ns.Name, err)
 	}
 	t.Cleanup(func() {
 		if err := b.Close(); err != nil {
 			t.Errorf("closing %v: %v", kind, err)
 		}
+		page.Close()
 		if t.Failed() {
 			t.Logf("%v page log: %s", kind, page.Log())
 			t.Logf("%v output (end):\n%s", kind, tail(b.Output(), 2000))

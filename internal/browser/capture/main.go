@@ -160,13 +160,13 @@ func capture(ctx context.Context, offerer, answerer browser.Kind, v variant) (of
 		defer stun.Close()
 		ice = []string{stun.URL()}
 	}
-	off, offB, err := start(ctx, offNS, offerer, browser.PageConfig{Role: browser.Offerer, ICEServers: ice}, mdns)
+	off, offB, err := browser.Open(ctx, offNS, offerer, browser.PageConfig{Role: browser.Offerer, ICEServers: ice}, browser.Options{MDNS: mdns})
 	if err != nil {
 		return "", "", err
 	}
 	defer off.Close()
 	defer offB.Close()
-	ans, ansB, err := start(ctx, ansNS, answerer, browser.PageConfig{Role: browser.Answerer, ICEServers: ice}, mdns)
+	ans, ansB, err := browser.Open(ctx, ansNS, answerer, browser.PageConfig{Role: browser.Answerer, ICEServers: ice}, browser.Options{MDNS: mdns})
 	if err != nil {
 		return "", "", err
 	}
@@ -192,19 +192,6 @@ func capture(ctx context.Context, offerer, answerer browser.Kind, v variant) (of
 		}
 	}
 	return offer, answer, nil
-}
-
-func start(ctx context.Context, ns *netns.Namespace, kind browser.Kind, cfg browser.PageConfig, mdns bool) (*browser.Page, *browser.Browser, error) {
-	p, err := browser.NewPage(ns, cfg)
-	if err != nil {
-		return nil, nil, err
-	}
-	b, err := browser.Launch(ctx, ns, kind, browser.Options{URL: p.URL(), MDNS: mdns})
-	if err != nil {
-		p.Close()
-		return nil, nil, err
-	}
-	return p, b, nil
 }
 
 // check makes sure a description shows what its fixture name promises.
