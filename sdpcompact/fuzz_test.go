@@ -84,10 +84,7 @@ func reseal(in string) (string, bool) {
 			return "", false
 		}
 	}
-	tok[headerLen-1] = alphabet[len(tok)%36]
-	c := checksum(tok[:len(tok)-checksumLen])
-	copy(tok[len(tok)-checksumLen:], []byte{alphabet[c/1296], alphabet[c/36%36], alphabet[c%36]})
-	return string(tok), true
+	return seal(tok[:len(tok)-checksumLen]), true
 }
 
 // checkDecode checks the properties of Decode on one input.

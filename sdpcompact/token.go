@@ -149,9 +149,13 @@ func formatToken(t Type, bits []bool) string {
 		}
 		b.Write(digits)
 	}
-	tok := []byte(b.String())
-	total := len(tok) + checksumLen
-	tok[headerLen-1] = alphabet[total%36]
+	return seal([]byte(b.String()))
+}
+
+// seal sets the length letter of tok, a token without its checksum, and
+// appends the checksum.
+func seal(tok []byte) string {
+	tok[headerLen-1] = alphabet[(len(tok)+checksumLen)%36]
 	c := checksum(tok)
 	return string(tok) + string([]byte{alphabet[c/1296], alphabet[c/36%36], alphabet[c%36]})
 }
