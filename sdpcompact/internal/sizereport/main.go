@@ -18,8 +18,8 @@ import (
 	"strings"
 
 	"github.com/klauspost/compress/flate"
-	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/qrtc/qrtc/qr"
 	"github.com/qrtc/qrtc/sdpcompact"
 )
 
@@ -63,12 +63,12 @@ func run(dir string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
-		q, err := qrcode.New(tok, qrcode.Medium)
+		version, err := qr.Version(tok, qr.LevelM)
 		if err != nil {
 			return fmt.Errorf("%s: QR code: %w", p, err)
 		}
 		fmt.Fprintf(out, "| %s | %d | %d | %d | %d | %d |\n", strings.TrimSuffix(filepath.Base(p), ".json"),
-			len(d.SDP), base64.StdEncoding.EncodedLen(len(json)), base64.StdEncoding.EncodedLen(len(deflated)), len(tok), q.VersionNumber)
+			len(d.SDP), base64.StdEncoding.EncodedLen(len(json)), base64.StdEncoding.EncodedLen(len(deflated)), len(tok), version)
 	}
 	return nil
 }
