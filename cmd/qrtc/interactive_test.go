@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"unsafe"
+
+	"github.com/qrtc/qrtc/internal/netns"
 )
 
 // openPTY opens a pseudo-terminal pair: the test writes what a person types
@@ -16,10 +18,7 @@ func openPTY(t *testing.T) (master, terminal *os.File) {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
-		if os.Getenv("QRTC_REQUIRE_LAB") == "1" {
-			t.Fatalf("opening /dev/ptmx: %v", err)
-		}
-		t.Skipf("no pseudo-terminals here (opening /dev/ptmx: %v)", err)
+		netns.SkipUnlessRequired(t, fmt.Errorf("no pseudo-terminals here (opening /dev/ptmx: %w)", err))
 	}
 	t.Cleanup(func() { master.Close() })
 	unlock := int32(0)
