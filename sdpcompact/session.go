@@ -243,9 +243,6 @@ func build(session, media *sdpLevel, cands []parsedCandidate) (*Session, error) 
 	if len(s.Fingerprints) == 0 {
 		return nil, fmt.Errorf("%w: no a=fingerprint line; a WebRTC description always has one", ErrMalformedSDP)
 	}
-	if len(s.Fingerprints) > maxFingerprints {
-		return nil, fmt.Errorf("%w: %d fingerprints, more than the %d a token carries", ErrMalformedSDP, len(s.Fingerprints), maxFingerprints)
-	}
 	setup := pick(media.setup, session.setup)
 	if setup == nil {
 		return nil, fmt.Errorf("%w: a=setup is missing", ErrMalformedSDP)
