@@ -13,6 +13,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/gomono"
@@ -46,15 +47,8 @@ type TermOptions struct {
 	Font []byte
 }
 
-var monoFont *opentype.Font
-
-func init() {
-	f, err := opentype.Parse(gomono.TTF)
-	if err != nil {
-		panic(err) // test infrastructure: the embedded font always parses
-	}
-	monoFont = f
-}
+// monoFont parses Go Mono once, on the first Termshot that needs it.
+var monoFont = sync.OnceValues(func() (*opentype.Font, error) { return opentype.Parse(gomono.TTF) })
 
 // Termshot draws text, which may hold ANSI colour sequences, as a terminal
 // with the given options would show it: a cell grid of Go Mono glyphs.
@@ -62,13 +56,15 @@ func Termshot(text string, o TermOptions) (*image.RGBA, error) {
 	if o.FontSize <= 0 {
 		return nil, fmt.Errorf("distort: font size %v", o.FontSize)
 	}
-	fnt := monoFont
+	var fnt *opentype.Font
+	var err error
 	if o.Font != nil {
-		f, err := opentype.Parse(o.Font)
-		if err != nil {
-			return nil, fmt.Errorf("distort: parsing font: %w", err)
-		}
-		fnt = f
+		fnt, err = opentype.Parse(o.Font)
+	} else {
+		fnt, err = monoFont()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("distort: parsing font: %w", err)
 	}
 	face, err := opentype.NewFace(fnt, &opentype.FaceOptions{Size: o.FontSize, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
