@@ -47,10 +47,8 @@ func defaultSetup(t Type) string {
 // isProfile reports whether s is exactly what qrtc's own peer emits, which
 // a token stores with a single flag bit.
 func isProfile(s *Session, t Type) bool {
-	return credentialSeed(s.ICEUfrag, s.ICEPwd) != nil &&
-		len(s.Fingerprints) == 1 && s.Fingerprints[0].Algorithm == "sha-256" &&
-		!s.ICELite && s.ICEOptions == "" && s.Setup == defaultSetup(t) &&
-		s.MID == "0" && s.SCTPPort == 5000 && s.MaxMessageSize == maxMessageSizes[0]
+	return credentialSeed(s.ICEUfrag, s.ICEPwd) != nil && isCommon(s, t) &&
+		s.ICEOptions == "" && s.MaxMessageSize == maxMessageSizes[0]
 }
 
 // pack writes the payload bits of a session. tag is the offer tag of an
