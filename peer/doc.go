@@ -52,12 +52,15 @@
 //
 // # Messages
 //
-// One data channel (RFC 8831), ordered and reliable, carries text messages;
-// binary messages from the other side are received as text too. Send blocks
-// while too much is queued (flow control on the channel's buffered amount)
-// and never drops a message; a message longer than the other side's
-// a=max-message-size fails with ErrMessageTooLarge. Receive returns the
-// messages in order, then:
+// One data channel (RFC 8831), ordered and reliable, carries text messages
+// (Send) and binary messages (SendBinary); the kind travels as the SCTP
+// payload protocol identifier (RFC 8831 section 6.6). Both block while too
+// much is queued (flow control on the channel's buffered amount) and never
+// drop a message; a message longer than the other side's a=max-message-size
+// fails with ErrMessageTooLarge and nothing of it is sent. ReceiveMessage
+// returns the messages in order with their kind (Message.Binary); Receive
+// returns the same messages as strings, whatever their kind. After the last
+// message both return:
 //
 //   - io.EOF when the other side ended the chat gracefully (Shutdown, or a
 //     browser closing its channel);

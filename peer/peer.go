@@ -51,11 +51,12 @@ const gatherSlack = 300 * time.Millisecond
 const closeLinger = 2 * time.Second
 
 // Peer is one end of a qrtc connection: a pion PeerConnection with one
-// reliable, ordered data channel that carries text messages.
+// reliable, ordered data channel that carries text and binary messages.
 //
 // A Peer is either an offerer (Offer, then Accept) or an answerer (Answer).
-// Either then calls WaitOpen, Send and Receive, and ends with Shutdown or
-// Close. Send and Receive may be called from different goroutines.
+// Either then calls WaitOpen, Send (or SendBinary) and Receive (or
+// ReceiveMessage), and ends with Shutdown or Close. Sending and receiving
+// may happen on different goroutines.
 //
 // Goroutines: pion runs the connection on its own goroutines and calls the
 // Peer's callbacks on them; the Peer starts timers whose functions run on
@@ -80,7 +81,7 @@ type Peer struct {
 	endErr       error
 	wg           sync.WaitGroup // callbacks running Peer code
 
-	msgs       chan string
+	msgs       chan Message
 	queued     atomic.Int64  // bytes in msgs
 	drained    chan struct{} // a token when Receive took a message
 	lowCh      chan struct{} // a token when pion's buffered amount is low
@@ -115,7 +116,7 @@ func New(cfg Config) (*Peer, error) {
 	p := &Peer{
 		s:          s,
 		pc:         pc,
-		msgs:       make(chan string, queueLen),
+		msgs:       make(chan Message, queueLen),
 		drained:    make(chan struct{}, 1),
 		lowCh:      make(chan struct{}, 1),
 		openCh:     make(chan struct{}),
@@ -358,7 +359,7 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 		}
 		p.queued.Add(int64(len(m.Data)))
 		select {
-		case p.msgs <- string(m.Data):
+		case p.msgs <- Message{Data: m.Data, Binary: !m.IsString}:
 		case <-p.stopCh:
 		}
 	})

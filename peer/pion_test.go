@@ -5,10 +5,13 @@ import (
 	"time"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/qrtc/qrtc/peer"
 )
 
 // TestBinaryFromPion: a plain pion peer (not a Peer) answers, and sends a
-// binary and a text message; Receive returns both, bytes unchanged.
+// binary and a text message; ReceiveMessage returns both, bytes and kind
+// unchanged.
 func TestBinaryFromPion(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t, time.Minute)
@@ -52,9 +55,9 @@ func TestBinaryFromPion(t *testing.T) {
 	if err := <-sendErr; err != nil {
 		t.Fatalf("pion Send() = %v", err)
 	}
-	for _, want := range []string{binary, "text"} {
-		if got, err := a.Receive(ctx); err != nil || got != want {
-			t.Fatalf("Receive() = %q, %v; want %q", got, err, want)
+	for _, want := range []peer.Message{{Data: []byte(binary), Binary: true}, {Data: []byte("text")}} {
+		if got, err := a.ReceiveMessage(ctx); err != nil || string(got.Data) != string(want.Data) || got.Binary != want.Binary {
+			t.Fatalf("ReceiveMessage() = %+v, %v; want %+v", got, err, want)
 		}
 	}
 	if a.Phrase() == "" {
