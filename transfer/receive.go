@@ -231,6 +231,7 @@ func (r *receiver) makePlan() *Offer {
 		r.plan[i] = planItem{index: uint64(i), what: planSkip, reason: reason}
 		r.state[i] = stateSkipped
 		o.Refused = append(o.Refused, Problem{Name: r.entries[i].Name, Reason: reason})
+		r.rep.problem(r.entries[i].Name, "refused: %s", reason)
 	}
 	// The folders that entries lie in: nothing may be a file or link there.
 	parents := map[string]bool{}
