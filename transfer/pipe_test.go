@@ -36,12 +36,18 @@ func (p *pipeConn) Send(ctx context.Context, msg []byte) error {
 
 func (p *pipeConn) Receive(ctx context.Context) ([]byte, error) {
 	select {
-	case m := <-p.in:
+	case m, ok := <-p.in:
+		if !ok {
+			return nil, errPipeClosed
+		}
 		return m, nil
 	default:
 	}
 	select {
-	case m := <-p.in:
+	case m, ok := <-p.in:
+		if !ok {
+			return nil, errPipeClosed
+		}
 		return m, nil
 	case <-p.closed:
 		return nil, errPipeClosed
@@ -52,3 +58,7 @@ func (p *pipeConn) Receive(ctx context.Context) ([]byte, error) {
 
 // Close ends both directions, as a vanished peer does.
 func (p *pipeConn) Close() { p.once.Do(func() { close(p.closed) }) }
+
+// closeWrite ends this end's sending direction: the other end receives
+// what was sent, then errPipeClosed, as when a peer vanishes mid-transfer.
+func (p *pipeConn) closeWrite() { close(p.out) }

@@ -211,7 +211,7 @@ func TestExistingFile(t *testing.T) {
 	}
 }
 
-// cutConn closes the pipe after n DATA messages have passed through Send.
+// cutConn ends the sending direction after n DATA messages have passed through Send.
 type cutConn struct {
 	*pipeConn
 	n int
@@ -220,7 +220,7 @@ type cutConn struct {
 func (c *cutConn) Send(ctx context.Context, msg []byte) error {
 	if len(msg) > 0 && msg[0] == typeData {
 		if c.n == 0 {
-			c.Close()
+			c.closeWrite()
 			return errPipeClosed
 		}
 		c.n--
