@@ -39,6 +39,9 @@ func TestImportRules(t *testing.T) {
 		module + "/qr":         {"github.com/pion/", module + "/sdpcompact", module + "/peer"},
 		module + "/peer":       {module + "/qr", module + "/sdpcompact", "github.com/skip2", "github.com/makiuchi-d"},
 		module + "/relay":      {module + "/peer", module + "/qr", module + "/sdpcompact", "github.com/skip2", "github.com/makiuchi-d"},
+		// transfer runs over any message channel: it knows nothing of
+		// WebRTC, tokens or QR codes.
+		module + "/transfer": {module + "/peer", module + "/qr", module + "/sdpcompact", "github.com/pion/", "github.com/skip2", "github.com/makiuchi-d"},
 		// cpace is a published PAKE on ristretto255: nothing of qrtc, no network.
 		module + "/cpace": {module + "/", "github.com/pion/", "github.com/anacrolix/", "net"},
 	}
@@ -77,7 +80,7 @@ func TestImportRules(t *testing.T) {
 
 // libraryPackages are the public library packages, relative to the module
 // root: they never print, log, exit or panic.
-var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace"}
+var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer"}
 
 // TestLibrariesDoNotPrint reads the non-test Go files of the library
 // packages and fails on what only cmd/qrtc may do: import "log" (or

@@ -42,6 +42,16 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 	}
 	defer s.close()
 
+	if err := s.offerAndAccept("Show this to the other side; they run: qrtc answer TOKEN (or the path of a photo of the code)"); err != nil {
+		return err
+	}
+	return s.connectAndChat()
+}
+
+// offerAndAccept makes the offer, shows it with instructions for the other
+// side, reads the answer and applies it.
+func (s *session) offerAndAccept(instructions string) error {
+	st := s.st
 	sdp, err := s.p.Offer(s.waitCtx)
 	if err != nil {
 		return s.connectError("could not make the offer", err)
@@ -51,7 +61,7 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 	if err != nil {
 		return encodeOwnError("offer", err)
 	}
-	if err := s.show(token, "offer", "Show this to the other side; they run: qrtc answer TOKEN (or the path of a photo of the code)"); err != nil {
+	if err := s.show(token, "offer", instructions); err != nil {
 		return err
 	}
 
@@ -83,7 +93,7 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 		}
 		return withCode(exitBadInput, fmt.Errorf("qrtc: cannot use this answer: %w; ask the other side to answer again", err))
 	}
-	return s.connectAndChat()
+	return nil
 }
 
 // runAnswer is "qrtc answer": read an offer, answer it, show the answer, chat.
@@ -98,10 +108,22 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 	if len(pos) > 1 {
 		return usageErrorf("qrtc answer: too many arguments (%d): give one offer token or image path, or none to read it from standard input", len(pos))
 	}
+	s, err := startAnswer(ctx, st, &f, pos, "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc offer")
+	if err != nil {
+		return err
+	}
+	defer s.close()
+	return s.connectAndChat()
+}
+
+// startAnswer reads the offer (pos[0], a token or image, or standard input
+// when pos is empty), answers it and shows the answer with instructions for
+// the other side. The caller closes the session.
+func startAnswer(ctx context.Context, st *stdio, f *sessionFlags, pos []string, instructions string) (*session, error) {
 	// The flags are checked before the offer is read.
 	cfg, err := f.peerConfig(st)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var offer sdpcompact.Description
 	check := func(_ string, d sdpcompact.Description) error {
@@ -116,15 +138,25 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 			err = check(tok, d)
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		offer = d
 	}
-	s, err := newSession(ctx, st, &f, cfg)
+	s, err := newSession(ctx, st, f, cfg)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer s.close()
+	if err := s.answerOffer(pos, offer, check, instructions); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// answerOffer reads the offer from standard input unless pos gave it,
+// answers it and shows the answer with instructions for the other side.
+func (s *session) answerOffer(pos []string, offer sdpcompact.Description, check func(string, sdpcompact.Description) error, instructions string) error {
+	st := s.st
 	if len(pos) == 0 {
 		tr := &tokenReader{lines: s.lines, st: st, interactive: st.inTTY}
 		_, d, err := tr.read(s.waitCtx, "Paste the offer token, or the path of a photo of the offer's QR code, then press Enter:", check)
@@ -145,10 +177,10 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 	if err != nil {
 		return encodeOwnError("answer", err)
 	}
-	if err := s.show(token, "answer", "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc offer"); err != nil {
+	if err := s.show(token, "answer", instructions); err != nil {
 		return err
 	}
-	return s.connectAndChat()
+	return nil
 }
 
 // session is one offer or answer run: the peer, standard input and the clock.
@@ -249,14 +281,22 @@ func (s *session) show(token, kind, instructions string) error {
 // connectAndChat waits for the data channel, prints the verification phrase
 // and then chats until one side leaves.
 func (s *session) connectAndChat() error {
+	if err := s.connect(); err != nil {
+		return err
+	}
+	s.st.say("Check that the other side shows the same phrase. Type lines to send them; Ctrl-D ends the session.")
+	return s.chat()
+}
+
+// connect waits for the data channel and prints the verification phrase.
+func (s *session) connect() error {
 	s.st.say("Waiting for the other side to connect (up to %s)...", s.f.timeout)
 	if err := s.p.WaitOpen(s.waitCtx); err != nil {
 		return s.connectError("could not connect", err)
 	}
 	s.cancel() // --timeout no longer applies once connected
 	s.st.say("connected; verification phrase: %s", s.p.Phrase())
-	s.st.say("Check that the other side shows the same phrase. Type lines to send them; Ctrl-D ends the session.")
-	return s.chat()
+	return nil
 }
 
 // chat sends every input line as a message and prints every message received
