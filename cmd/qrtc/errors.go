@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 
 	"github.com/qrtc/qrtc/sdpcompact"
 )
@@ -13,7 +14,8 @@ const (
 	exitOK          = 0   // a session that ended normally, or a helper that did its job
 	exitNoConnect   = 1   // could not connect, timed out, or the other side vanished
 	exitBadInput    = 2   // bad usage or bad input (a broken token, an image without a code)
-	exitInterrupted = 130 // Ctrl-C (SIGINT) or SIGTERM: 128 + the signal number of SIGINT
+	exitInterrupted = 130 // Ctrl-C (SIGINT): 128 + the signal number of SIGINT
+	exitTerminated  = 143 // SIGTERM: 128 + its signal number; main tells it from SIGINT
 )
 
 // Sentinel errors of the command. Their text starts with the command name,
@@ -55,7 +57,7 @@ var (
 
 // candidateFlagsHint tells what to do when this computer has more addresses
 // than a token carries.
-const candidateFlagsHint = "this computer has more network addresses than a token carries (Docker and VM bridges, IPv6 privacy addresses): limit them with --interface NAME (repeatable, e.g. --interface eth0), --ipv4 or --ipv6"
+const candidateFlagsHint = "limit the addresses with --interface NAME (repeatable, e.g. --interface eth0), --ipv4 or --ipv6"
 
 // stdoutError turns a failed write to standard output into errStdout, which
 // ends qrtc with exit code 1.
@@ -63,26 +65,40 @@ func stdoutError(err error) error {
 	if err == nil {
 		return nil
 	}
-	return withCode(exitNoConnect, fmt.Errorf("%w (%v): the program or file it goes to stopped taking data; nothing more can be shown", errStdout, err))
+	why := err
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err // "broken pipe", without the path /dev/stdout
+	}
+	return failf(exitNoConnect, "the program or file it goes to stopped taking data; nothing more can be shown", "%w (%v)", errStdout, why)
 }
 
 // encodeOwnError explains why this side's description (kind is "offer" or
 // "answer") did not become a token; it ends qrtc with exit code 2.
 func encodeOwnError(kind string, err error) error {
 	if errors.Is(err, sdpcompact.ErrTooManyCandidates) {
-		return withCode(exitBadInput, fmt.Errorf("%w (the %s): %v; %s", errEncodeOwn, kind, err, candidateFlagsHint))
+		return failf(exitBadInput, candidateFlagsHint, "%w (the %s): %w", errEncodeOwn, kind, err)
 	}
-	return withCode(exitBadInput, fmt.Errorf("%w (the %s): %v; run with -v to see the candidates, and limit them with --interface NAME, --ipv4 or --ipv6", errEncodeOwn, kind, err))
+	return failf(exitBadInput, "run with -v to see the addresses, and limit them with --interface NAME, --ipv4 or --ipv6", "%w (the %s): %w", errEncodeOwn, kind, err)
 }
 
-// exitError carries the exit code that an error should end the process with.
+// exitError carries the exit code that an error should end the process
+// with and, when todo is set, what the person should do about it: report
+// prints the cause on the first line and todo on the second (see
+// people.go).
 type exitError struct {
 	code int
 	err  error
+	todo string // what to do next, one sentence without final period; may be empty
 }
 
-// Error returns the text of the wrapped error.
-func (e *exitError) Error() string { return e.err.Error() }
+// Error returns the text of the wrapped error, followed by what to do.
+func (e *exitError) Error() string {
+	if e.todo == "" {
+		return e.err.Error()
+	}
+	return e.err.Error() + ": " + e.todo
+}
 
 // Unwrap returns the wrapped error so that errors.Is sees through exitError.
 func (e *exitError) Unwrap() error { return e.err }
@@ -90,6 +106,13 @@ func (e *exitError) Unwrap() error { return e.err }
 // usageErrorf returns an error that ends qrtc with exit code 2.
 func usageErrorf(format string, args ...any) error {
 	return &exitError{code: exitBadInput, err: fmt.Errorf(format, args...)}
+}
+
+// failf returns an error for people that ends qrtc with exit code code:
+// the cause, formatted like fmt.Errorf (%w keeps sentinels visible to
+// errors.Is), and todo, what to do about it. report prints them on two lines.
+func failf(code int, todo, format string, args ...any) error {
+	return &exitError{code: code, err: fmt.Errorf(format, args...), todo: todo}
 }
 
 // withCode attaches an exit code to err, keeping it wrapped; nil stays nil.

@@ -156,7 +156,7 @@ func TestICEFailure(t *testing.T) {
 		fragments []string
 	}{
 		{"--timeout ends the wait", "8s", []string{"could not connect", "timed out", "candidates", "--stun", "--turn"}},
-		{"connectivity checks fail", "5m", []string{"could not connect", "ICE", "candidates", "--stun", "--turn"}},
+		{"connectivity checks fail", "5m", []string{"could not connect", "no candidate pair connected", "candidates", "--stun", "--turn"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -43,11 +45,12 @@ func parseFlags(st *stdio, fs *flag.FlagSet, help string, args []string) ([]stri
 	for {
 		err := fs.Parse(args)
 		if errors.Is(err, flag.ErrHelp) {
+			st.flagSet = fs
 			writeFlagsHelp(st.out, fs, help)
 			return nil, errHelpShown
 		}
 		if err != nil {
-			return nil, usageErrorf("%s: %v: run \"%s --help\" for the flags", fs.Name(), err, fs.Name())
+			return nil, flagError(fs, err)
 		}
 		rest := fs.Args()
 		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
@@ -61,17 +64,150 @@ func parseFlags(st *stdio, fs *flag.FlagSet, help string, args []string) ([]stri
 	}
 }
 
-// writeFlagsHelp prints a command's help text followed by its flags.
+// The texts of the flag package's errors, which flagError rewrites.
+var (
+	flagUndefined = regexp.MustCompile(`^flag provided but not defined: -+(.*)$`)
+	flagNoValue   = regexp.MustCompile(`^flag needs an argument: -+(.*)$`)
+	flagBadValue  = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-+([^:]*): (.*)$`)
+)
+
+// flagError rewrites an error of fs.Parse for people: the flag as typed
+// ("--png"), what is wrong with it, and what to do.
+func flagError(fs *flag.FlagSet, err error) error {
+	cmd := fs.Name()
+	helpTodo := fmt.Sprintf("run \"%s --help\" for the flags", cmd)
+	msg := err.Error()
+	if m := flagUndefined.FindStringSubmatch(msg); m != nil {
+		var names []string
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+		if mean := didYouMean(m[1], names); mean != "" {
+			helpTodo = fmt.Sprintf("did you mean %s? Run \"%s --help\" for the flags", flagName(mean), cmd)
+		}
+		return failf(exitBadInput, helpTodo, "%s: unknown flag %s", cmd, flagName(m[1]))
+	}
+	if m := flagNoValue.FindStringSubmatch(msg); m != nil {
+		if f := fs.Lookup(m[1]); f != nil {
+			arg, _ := flag.UnquoteUsage(f)
+			return failf(exitBadInput, fmt.Sprintf("write %s %s", flagName(f.Name), arg), "%s: %s needs a value", cmd, flagName(m[1]))
+		}
+		return failf(exitBadInput, helpTodo, "%s: %s needs a value", cmd, flagName(m[1]))
+	}
+	if m := flagBadValue.FindStringSubmatch(msg); m != nil {
+		value, name, why := m[1], m[2], m[3]
+		if f := fs.Lookup(name); f != nil {
+			if g, ok := f.Value.(flag.Getter); ok {
+				switch g.Get().(type) {
+				case time.Duration:
+					return durationError(cmd, name, value)
+				case bool:
+					return failf(exitBadInput, fmt.Sprintf("write %s alone, or %s=false", flagName(name), flagName(name)), "%s: %s=%s is not true or false", cmd, flagName(name), value)
+				case int, int64, uint, uint64:
+					return failf(exitBadInput, fmt.Sprintf("write a whole number, e.g. %s 4", flagName(name)), "%s: %s %q is not a whole number", cmd, flagName(name), value)
+				}
+			}
+		}
+		return failf(exitBadInput, helpTodo, "%s: %s %q: %s", cmd, flagName(name), value, why)
+	}
+	return failf(exitBadInput, helpTodo, "%s: %s", cmd, msg)
+}
+
+// durationError explains a value of a duration flag that does not parse.
+func durationError(cmd, name, value string) error {
+	todo := fmt.Sprintf("write a number with its unit: %s 30s, 5m or 1h30m (s seconds, m minutes, h hours)", flagName(name))
+	if _, err := strconv.ParseFloat(value, 64); err == nil {
+		return failf(exitBadInput, todo, "%s: %s %s has no unit", cmd, flagName(name), value)
+	}
+	return failf(exitBadInput, todo, "%s: %s %q is not a duration", cmd, flagName(name), value)
+}
+
+// flagName spells a flag as help shows it and people type it: "-v" and
+// "-vv" for the one-letter verbosity flags, "--png" for the others.
+func flagName(name string) string {
+	if len(name) == 1 || strings.Trim(name, "v") == "" {
+		return "-" + name
+	}
+	return "--" + name
+}
+
+// writeFlagsHelp prints a command's help text followed by its flags, each
+// spelled as people type it (see flagName).
 func writeFlagsHelp(w io.Writer, fs *flag.FlagSet, help string) {
 	fmt.Fprint(w, strings.TrimLeft(help, "\n"))
-	n := 0
-	fs.VisitAll(func(*flag.Flag) { n++ })
-	if n > 0 {
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
+	var b strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		arg, usage := flag.UnquoteUsage(f)
+		b.WriteString("  " + flagName(f.Name))
+		if arg != "" {
+			b.WriteString(" " + arg)
+		}
+		b.WriteString("\n    \t" + strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if !isZeroDefault(f) {
+			g, _ := f.Value.(flag.Getter)
+			var v any
+			if g != nil {
+				v = g.Get()
+			}
+			if d, ok := v.(time.Duration); ok {
+				fmt.Fprintf(&b, " (default %s)", shortDuration(d))
+			} else if isString(v) {
+				fmt.Fprintf(&b, " (default %q)", f.DefValue)
+			} else {
+				fmt.Fprintf(&b, " (default %v)", f.DefValue)
+			}
+		}
+		b.WriteString("\n")
+	})
+	if b.Len() > 0 {
+		fmt.Fprint(w, "\nFlags:\n"+b.String())
 	}
+}
+
+// shortDuration writes d as people write it: "15m" rather than "15m0s".
+func shortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
+
+// inWords writes d for a sentence: "15 minutes", "30 s", "1 hour",
+// "1m30s" when it is no whole number of one unit.
+func inWords(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return plural(int64(d/time.Minute), "minute")
+	case d >= time.Second && d%time.Second == 0 && d < 2*time.Minute:
+		return fmt.Sprintf("%d s", d/time.Second)
+	}
+	return shortDuration(d)
+}
+
+// isString reports whether v, a flag's value, is a string.
+func isString(v any) bool {
+	_, ok := v.(string)
+	return ok
+}
+
+// isZeroDefault reports whether a flag's default is its type's zero value,
+// which help leaves out.
+func isZeroDefault(f *flag.Flag) bool {
+	switch f.DefValue {
+	case "", "false", "0", "0s", "[]":
+		return true
+	}
+	return false
 }
 
 // stringList is a flag that may be given several times.
@@ -136,7 +272,7 @@ func (f *sessionFlags) candidateLimits() (func(string) bool, []webrtc.NetworkTyp
 	var types []webrtc.NetworkType
 	switch {
 	case f.ipv4 && f.ipv6:
-		return nil, nil, usageErrorf("qrtc: --ipv4 and --ipv6 exclude each other: give one of them, or neither for both families")
+		return nil, nil, failf(exitBadInput, "give one of them, or neither for both families", "qrtc: --ipv4 and --ipv6 exclude each other")
 	case f.ipv4:
 		types = []webrtc.NetworkType{webrtc.NetworkTypeUDP4}
 	case f.ipv6:
@@ -148,7 +284,7 @@ func (f *sessionFlags) candidateLimits() (func(string) bool, []webrtc.NetworkTyp
 	keep := map[string]bool{}
 	for _, name := range f.ifaces {
 		if _, err := net.InterfaceByName(name); err != nil {
-			return nil, nil, usageErrorf("qrtc: --interface %q: no such network interface on this computer: list them with \"ip link\" (Linux) or \"ifconfig\"", name)
+			return nil, nil, failf(exitBadInput, "list them with \"ip link\" (Linux) or \"ifconfig\"", "qrtc: --interface %q: no such network interface on this computer", name)
 		}
 		keep[name] = true
 	}
@@ -175,27 +311,27 @@ func (f *sessionFlags) iceServers(getenv func(string) string) ([]webrtc.ICEServe
 	}
 	for _, u := range stun {
 		if strings.EqualFold(u, "none") {
-			return nil, usageErrorf("qrtc: --stun none cannot be combined with other --stun servers: give either \"none\" or server URLs")
+			return nil, failf(exitBadInput, "give either \"none\" or server URLs", "qrtc: --stun none cannot be combined with other --stun servers")
 		}
 		if !strings.HasPrefix(u, "stun:") && !strings.HasPrefix(u, "stuns:") {
-			return nil, usageErrorf("qrtc: --stun %q is not a STUN URL: write it as stun:HOST:PORT, e.g. stun:stun.l.google.com:19302", u)
+			return nil, failf(exitBadInput, "write it as stun:HOST:PORT, e.g. stun:stun.l.google.com:19302", "qrtc: --stun %q is not a STUN URL", u)
 		}
 		servers = append(servers, webrtc.ICEServer{URLs: []string{u}})
 	}
 	if len(f.turn) > 0 && (f.turnUser == "" || turnPass == "") {
-		return nil, usageErrorf("qrtc: --turn needs --turn-user and a password (--turn-pass, or the environment variable %s, which ps does not show): give the credentials of the TURN server", turnPassEnv)
+		return nil, failf(exitBadInput, fmt.Sprintf("give the TURN server's user name and password (--turn-pass, or the environment variable %s, which ps does not show)", turnPassEnv), "qrtc: --turn needs --turn-user and a password")
 	}
 	if len(f.turn) == 0 && (f.turnUser != "" || f.turnPass != "") {
-		return nil, usageErrorf("qrtc: --turn-user and --turn-pass need --turn URL: give the TURN server too")
+		return nil, failf(exitBadInput, "give the TURN server too: --turn turn:HOST:PORT", "qrtc: --turn-user and --turn-pass need --turn")
 	}
 	for _, u := range f.turn {
 		if !strings.HasPrefix(u, "turn:") && !strings.HasPrefix(u, "turns:") {
-			return nil, usageErrorf("qrtc: --turn %q is not a TURN URL: write it as turn:HOST:PORT or turns:HOST:PORT", u)
+			return nil, failf(exitBadInput, "write it as turn:HOST:PORT or turns:HOST:PORT", "qrtc: --turn %q is not a TURN URL", u)
 		}
 		servers = append(servers, webrtc.ICEServer{URLs: []string{u}, Username: f.turnUser, Credential: turnPass})
 	}
 	if f.timeout <= 0 {
-		return nil, usageErrorf("qrtc: --timeout %q must be positive, e.g. --timeout 10m", f.timeout)
+		return nil, failf(exitBadInput, "give a positive duration, e.g. --timeout 10m", "qrtc: --timeout %s is not positive", shortDuration(f.timeout))
 	}
 	return servers, nil
 }

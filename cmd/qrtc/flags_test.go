@@ -77,8 +77,8 @@ func TestStdoutClosed(t *testing.T) {
 				t.Fatalf("qrtc %q with a closed stdout: %v, want exit code %d; stderr: %s", args, err, exitNoConnect, stderr.String())
 			}
 			lines := strings.Split(strings.TrimSpace(stderr.String()), "\n")
-			if len(lines) != 1 || !strings.Contains(lines[0], "could not write to standard output") {
-				t.Errorf("qrtc %q with a closed stdout: stderr %q, want one line saying it could not write to standard output", args, stderr.String())
+			if len(lines) != 2 || !strings.Contains(lines[0], "could not write to standard output") {
+				t.Errorf("qrtc %q with a closed stdout: stderr %q, want one error saying it could not write to standard output", args, stderr.String())
 			}
 		})
 	}
@@ -246,7 +246,7 @@ func TestGatherTimeoutFlag(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("qrtc %s --help: exit %d, stderr %q; want 0", cmd, code, errOut)
 			}
-			for _, want := range []string{"-gather-timeout", "how long to wait for STUN/TURN servers before showing the token", "(default " + peer.DefaultGatherTimeout.String() + ")"} {
+			for _, want := range []string{"-gather-timeout", "how long to wait for STUN/TURN servers before showing the token", "(default " + shortDuration(peer.DefaultGatherTimeout) + ")"} {
 				if !strings.Contains(out, want) {
 					t.Errorf("qrtc %s --help printed\n%s\nwithout %q", cmd, out, want)
 				}
@@ -255,8 +255,8 @@ func TestGatherTimeoutFlag(t *testing.T) {
 		for _, c := range []struct {
 			name, value, want string
 		}{
-			{"negative", "-1s", "must not be negative"},
-			{"not a duration", "soon", "invalid value"},
+			{"negative", "-1s", "is negative"},
+			{"not a duration", "soon", "is not a duration"},
 		} {
 			t.Run(cmd+" "+c.name, func(t *testing.T) {
 				_, errOut, code := runInProcess(t, "", cmd, "--stun", "none", "--no-qr", "--gather-timeout", c.value)

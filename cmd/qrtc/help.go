@@ -152,12 +152,3 @@ Example:
   qrtc qr "https://example.org"
   qrtc qr --png code.png < token.txt
 `
-
-const versionHelp = `
-Usage: qrtc version
-
-Prints the version of qrtc.
-
-Example:
-  qrtc version
-`

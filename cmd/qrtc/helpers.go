@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -22,30 +21,53 @@ type jsonDescription struct {
 }
 
 // readInput returns the text of FILE, or of standard input when there is no
-// argument or it is "-".
-func readInput(st *stdio, pos []string, cmd string) (string, error) {
+// argument or it is "-". what names what standard input should hold, for
+// the line that says so when it is a terminal. Ctrl-C ends the wait.
+func readInput(ctx context.Context, st *stdio, pos []string, cmd, what string) (string, error) {
 	switch {
 	case len(pos) > 1:
-		return "", usageErrorf("qrtc %s: too many arguments (%d): give one, or none to read standard input", cmd, len(pos))
+		return "", failf(exitBadInput, "give one, or none to read standard input", "qrtc %s: too many arguments (%d)", cmd, len(pos))
 	case len(pos) == 1 && pos[0] != "-":
 		data, err := readFileCapped(unquotePath(pos[0]))
 		if err != nil {
-			return "", withCode(exitBadInput, fmt.Errorf("qrtc %s: %w", cmd, err))
+			return "", inCommand(cmd, readError(pos[0], err, "give it on standard input"))
 		}
 		return string(data), nil
 	}
-	data, err := io.ReadAll(io.LimitReader(st.in, maxInputFile+1))
-	if err != nil {
-		return "", fmt.Errorf("qrtc %s: cannot read standard input: %w", cmd, err)
+	if st.inTTY {
+		st.say("qrtc %s: reading %s from the terminal: paste it, then press Enter and Ctrl-D (Ctrl-C gives up)", cmd, what)
 	}
-	if len(data) > maxInputFile {
-		return "", usageErrorf("%w: standard input is larger than %d MiB", errTooLarge, maxInputFile>>20)
+	type result struct {
+		data []byte
+		err  error
 	}
-	return string(data), nil
+	done := make(chan result, 1)
+	go func() {
+		// Exits when standard input ends; after Ctrl-C that is the end
+		// of the process.
+		data, err := io.ReadAll(io.LimitReader(st.in, maxInputFile+1))
+		done <- result{data, err}
+	}()
+	var r result
+	select {
+	case r = <-done:
+	case <-ctx.Done():
+		if cause := context.Cause(ctx); errors.Is(cause, errInterrupted) {
+			return "", cause
+		}
+		return "", errInterrupted
+	}
+	if r.err != nil {
+		return "", failf(exitNoConnect, "check where standard input comes from", "qrtc %s: cannot read standard input: %w", cmd, r.err)
+	}
+	if len(r.data) > maxInputFile {
+		return "", failf(exitBadInput, "give a smaller input", "%w: standard input is larger than %d MiB", errTooLarge, maxInputFile>>20)
+	}
+	return string(r.data), nil
 }
 
 // runEncode is "qrtc encode": SDP or its JSON form in, token out.
-func runEncode(_ context.Context, st *stdio, args []string) error {
+func runEncode(ctx context.Context, st *stdio, args []string) error {
 	fs := newFlagSet("encode")
 	typ := fs.String("type", "", "treat raw SDP as an `offer` or an answer (JSON input carries its own type)")
 	offerArg := fs.String("offer", "", "for an answer: the offer `TOKEN` (or image or file holding it) it answers, so that qrtc offer can check that it belongs")
@@ -53,13 +75,16 @@ func runEncode(_ context.Context, st *stdio, args []string) error {
 	if err != nil {
 		return err
 	}
-	text, err := readInput(st, pos, "encode")
+	text, err := readInput(ctx, st, pos, "encode", "an SDP or its JSON form")
 	if err != nil {
 		return err
 	}
 	d, err := sdpcompact.ParseDescription(text)
 	if err != nil {
-		return withCode(exitBadInput, fmt.Errorf("qrtc encode: cannot read the description: %w; give SDP text or JSON {\"type\":\"offer\",\"sdp\":\"...\"}", err))
+		if errors.Is(err, sdpcompact.ErrNoCandidates) {
+			return encodeError("qrtc encode: cannot use the description", err)
+		}
+		return libraryError(exitBadInput, "qrtc encode: cannot read the description", `give SDP text or JSON {"type":"offer","sdp":"..."}`, err)
 	}
 	switch strings.ToLower(*typ) {
 	case "":
@@ -68,27 +93,30 @@ func runEncode(_ context.Context, st *stdio, args []string) error {
 	case "answer":
 		d.Type = sdpcompact.Answer
 	default:
-		return usageErrorf("qrtc encode: --type %q is neither offer nor answer", *typ)
+		return failf(exitBadInput, "write --type offer or --type answer", "qrtc encode: --type %q is neither offer nor answer", *typ)
 	}
 	var token string
 	if *offerArg != "" {
+		if d.Type != sdpcompact.Answer {
+			return failf(exitBadInput, "leave --offer out, or give the answer's description", "qrtc encode: --offer is for answers, and this description is an %s", d.Type)
+		}
 		_, offer, err := tokenFromArg(*offerArg)
 		if err != nil {
-			return fmt.Errorf("qrtc encode: --offer: %w", err)
+			return inCommand("encode: --offer", err)
 		}
 		token, err = sdpcompact.EncodeAnswer(d, offer)
 		if err != nil {
-			return withCode(exitBadInput, fmt.Errorf("qrtc encode: --offer needs an answer to encode and an offer token: %w", err))
+			return encodeError("qrtc encode: --offer needs an answer to encode and an offer token", err)
 		}
 	} else if token, err = sdpcompact.Encode(d); err != nil {
-		return withCode(exitBadInput, fmt.Errorf("qrtc encode: cannot encode this description: %w", err))
+		return encodeError("qrtc encode: cannot encode this description", err)
 	}
 	_, err = fmt.Fprintln(st.out, token)
 	return stdoutError(err)
 }
 
 // runDecode is "qrtc decode": token (or image of one) in, JSON out.
-func runDecode(_ context.Context, st *stdio, args []string) error {
+func runDecode(ctx context.Context, st *stdio, args []string) error {
 	fs := newFlagSet("decode")
 	pos, err := parseFlags(st, fs, decodeHelp, args)
 	if err != nil {
@@ -97,12 +125,12 @@ func runDecode(_ context.Context, st *stdio, args []string) error {
 	var d sdpcompact.Description
 	switch {
 	case len(pos) > 1:
-		return usageErrorf("qrtc decode: too many arguments (%d): give one token or image path, or none to read standard input", len(pos))
+		return failf(exitBadInput, "give one token or image path, or none to read standard input", "qrtc decode: too many arguments (%d)", len(pos))
 	case len(pos) == 1 && pos[0] != "-":
 		_, d, err = tokenFromArg(pos[0])
 	default:
 		var text string
-		text, err = readInput(st, nil, "decode")
+		text, err = readInput(ctx, st, nil, "decode", "a token (or the path of an image of its QR code)")
 		if err != nil {
 			return err
 		}
@@ -138,7 +166,7 @@ func runScan(_ context.Context, st *stdio, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageErrorf("qrtc scan: no image given: run \"qrtc scan IMAGE...\"")
+		return failf(exitBadInput, "run \"qrtc scan IMAGE...\"", "qrtc scan: no image given")
 	}
 	failed := 0
 	var last error
@@ -148,7 +176,7 @@ func runScan(_ context.Context, st *stdio, args []string) error {
 			failed++
 			last = err
 			if len(pos) > 1 {
-				st.say("qrtc scan: %v", err)
+				st.sayError(inCommand("scan", err))
 			}
 		}
 		if _, err := io.WriteString(st.out, messageLine(text, st.outTTY)+"\n"); err != nil {
@@ -159,29 +187,29 @@ func runScan(_ context.Context, st *stdio, args []string) error {
 	case failed == 0:
 		return nil
 	case len(pos) == 1:
-		return withCode(exitBadInput, fmt.Errorf("qrtc scan: %w", last))
+		return inCommand("scan", last)
 	}
-	return withCode(exitBadInput, fmt.Errorf("qrtc scan: %d of %d images held no readable QR code (see above; their lines are empty)", failed, len(pos)))
+	return failf(exitBadInput, "see the messages above; their lines are empty", "qrtc scan: %d of %d images held no readable QR code", failed, len(pos))
 }
 
 // scanImage returns the text of the QR code in the image at path.
 func scanImage(path string) (string, error) {
 	data, err := readFileCapped(path)
 	if err != nil {
-		return "", err
+		return "", readError(path, err, "give another image")
 	}
 	text, err := qr.DecodeBytes(data)
 	switch {
 	case errors.Is(err, qr.ErrNoCode):
-		return "", fmt.Errorf("no QR code found in %q: take a sharper photo with the whole code in view", path)
+		return "", failf(exitBadInput, "take a sharper photo with the whole code in view", "no QR code found in %s", path)
 	case err != nil:
-		return "", fmt.Errorf("cannot read %q as an image: %w", path, err)
+		return "", libraryError(exitBadInput, fmt.Sprintf("cannot read %s as an image", path), "give a PNG or JPEG image", err)
 	}
 	return text, nil
 }
 
 // runQR is "qrtc qr": draw any text as a QR code.
-func runQR(_ context.Context, st *stdio, args []string) error {
+func runQR(ctx context.Context, st *stdio, args []string) error {
 	fs := newFlagSet("qr")
 	png := fs.String("png", "", "write the QR code as a PNG image to `FILE` instead of drawing it")
 	ascii := fs.Bool("ascii", false, "draw with ASCII characters (for terminals without Unicode)")
@@ -193,18 +221,18 @@ func runQR(_ context.Context, st *stdio, args []string) error {
 	if len(pos) > 0 {
 		text = strings.Join(pos, " ")
 	} else {
-		text, err = readInput(st, nil, "qr")
+		text, err = readInput(ctx, st, nil, "qr", "the text to draw")
 		if err != nil {
 			return err
 		}
 		text = strings.TrimRight(text, "\r\n")
 	}
 	if text == "" {
-		return usageErrorf("qrtc qr: no text given: run \"qrtc qr TEXT\" or give the text on standard input")
+		return failf(exitBadInput, "run \"qrtc qr TEXT\" or give the text on standard input", "qrtc qr: no text given")
 	}
 	if *png != "" {
 		if err := qr.WritePNGFile(*png, text, qr.PNGOptions{}); err != nil {
-			return withCode(exitBadInput, fmt.Errorf("qrtc qr: cannot write %q: %w", *png, err))
+			return qrError("--png", *png, text, err)
 		}
 		return nil
 	}
@@ -212,25 +240,32 @@ func runQR(_ context.Context, st *stdio, args []string) error {
 		if errors.Is(err, syscall.EPIPE) {
 			return stdoutError(err)
 		}
-		return withCode(exitBadInput, fmt.Errorf("qrtc qr: %w", err))
+		return qrError("", "", text, err)
 	}
 	return nil
 }
 
-// runVersion is "qrtc version".
-func runVersion(_ context.Context, st *stdio, args []string) error {
-	fs := newFlagSet("version")
-	pos, err := parseFlags(st, fs, versionHelp, args)
-	if err != nil {
-		return err
+// encodeError explains why sdpcompact could not encode a description.
+func encodeError(cause string, err error) error {
+	switch {
+	case errors.Is(err, sdpcompact.ErrNoCandidates):
+		return failf(exitBadInput, "take the description once ICE gathering is complete (a browser's icegatheringstate is \"complete\")", "%s: %w", cause, reword(err, "it lists no ICE candidate"))
+	case errors.Is(err, sdpcompact.ErrTooManyCandidates):
+		return libraryError(exitBadInput, cause, candidateFlagsHint, err)
 	}
-	if len(pos) > 0 {
-		return usageErrorf("qrtc version: unexpected argument %q", pos[0])
+	return libraryError(exitBadInput, cause, "check that it is a WebRTC data-channel description", err)
+}
+
+// qrError explains why "qrtc qr" could not draw text or write it to the
+// file that flag names.
+func qrError(flag, path, text string, err error) error {
+	switch {
+	case errors.Is(err, qr.ErrTextTooLong):
+		return failf(exitBadInput, "shorten the text", "qrtc qr: %w", reword(err, "the text (%d bytes) is too long for a QR code", len(text)))
+	case errors.Is(err, syscall.EPIPE):
+		return stdoutError(err)
+	case flag != "":
+		return fileError(flag, path, err)
 	}
-	version := "(devel)"
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		version = bi.Main.Version
-	}
-	_, err = fmt.Fprintf(st.out, "qrtc %s\n", version)
-	return stdoutError(err)
+	return libraryError(exitBadInput, "qrtc qr", "try again; if it persists, report it", err)
 }

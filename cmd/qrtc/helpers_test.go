@@ -154,8 +154,8 @@ func TestHelpers(t *testing.T) {
 			}
 			if tc.code != 0 {
 				lines := strings.Split(strings.TrimSpace(errOut), "\n")
-				if len(lines) != 1 || !strings.Contains(lines[0], tc.stderr) {
-					t.Errorf("qrtc %q: stderr %q, want one line containing %q", tc.args, errOut, tc.stderr)
+				if len(lines) != 2 || !strings.Contains(errOut, tc.stderr) {
+					t.Errorf("qrtc %q: stderr %q, want one error (the cause and what to do) containing %q", tc.args, errOut, tc.stderr)
 				}
 				if out != tc.want {
 					t.Errorf("qrtc %q: stdout %q, want %q", tc.args, out, tc.want)
@@ -306,8 +306,8 @@ func TestScanSeveral(t *testing.T) {
 	}{
 		{"all good", []string{hello, lines}, "hello\n" + `line one\nline two\r\nC:\\temp` + "\n", 0, 0},
 		{"failures keep their place", []string{"testdata/blank.png", hello, missing, lines, "testdata/blank.png"},
-			"\nhello\n\n" + `line one\nline two\r\nC:\\temp` + "\n\n", 2, 4},
-		{"only failures", []string{missing, "testdata/blank.png"}, "\n\n", 2, 3},
+			"\nhello\n\n" + `line one\nline two\r\nC:\\temp` + "\n\n", 2, 8},
+		{"only failures", []string{missing, "testdata/blank.png"}, "\n\n", 2, 6},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -323,7 +323,7 @@ func TestScanSeveral(t *testing.T) {
 				errLines = nil
 			}
 			if len(errLines) != tc.errorLines {
-				t.Errorf("qrtc scan %q: %d lines on stderr, want %d (one per failed image and a summary): %q", tc.args, len(errLines), tc.errorLines, errOut)
+				t.Errorf("qrtc scan %q: %d lines on stderr, want %d (two per failed image and two for the summary): %q", tc.args, len(errLines), tc.errorLines, errOut)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/qrtc/qrtc/qr"
@@ -115,7 +116,7 @@ func (lr *lineReader) next(ctx context.Context) (line, error) {
 			if errors.Is(l.err, io.EOF) {
 				return l, withCode(exitBadInput, errNoInput)
 			}
-			return l, fmt.Errorf("qrtc: cannot read standard input: %w", l.err)
+			return l, failf(exitNoConnect, "check where standard input comes from", "qrtc: cannot read standard input: %w", l.err)
 		}
 		return l, nil
 	case <-ctx.Done():
@@ -160,7 +161,7 @@ func (tr *tokenReader) readOne(ctx context.Context) (string, sdpcompact.Descript
 			return "", sdpcompact.Description{}, err
 		}
 		if l.tooLong > 0 {
-			return "", sdpcompact.Description{}, withCode(exitBadInput, fmt.Errorf("qrtc: a line of %d bytes is too long for a token: paste the token or the path of an image of its QR code", l.tooLong))
+			return "", sdpcompact.Description{}, failf(exitBadInput, "paste the token, or the path of an image of its QR code", "qrtc: a line of %d bytes is too long for a token", l.tooLong)
 		}
 		first = strings.TrimSpace(l.text)
 	}
@@ -209,10 +210,10 @@ func incomplete(err error) bool {
 	return errors.Is(err, sdpcompact.ErrTruncated)
 }
 
-// tokenError turns a decoding error into one line; sdpcompact's errors say
-// what went wrong and what to do.
+// tokenError explains a decoding error; sdpcompact's errors say what went
+// wrong and, after the last "; ", what to do.
 func tokenError(err error) error {
-	return withCode(exitBadInput, fmt.Errorf("qrtc: bad token: %w", err))
+	return libraryError(exitBadInput, "qrtc: bad token", "paste the whole token again, or the path of a photo of its QR code", err)
 }
 
 // tokenFromArg resolves a command-line argument or an input line: a token,
@@ -244,10 +245,7 @@ func tokenFromArg(arg string) (string, sdpcompact.Description, error) {
 func tokenFromFile(path string) (string, error) {
 	data, err := readFileCapped(path)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return "", withCode(exitBadInput, fmt.Errorf("%w: %q: paste the whole token (it starts with QRTC) or give the path of a photo of the QR code", errNotTokenOrImage, path))
-		}
-		return "", withCode(exitBadInput, err)
+		return "", readError(path, err, "paste the token (it starts with QRTC)")
 	}
 	if text := strings.TrimSpace(string(data)); sdpcompact.LooksLikeToken(text) {
 		return text, nil
@@ -255,9 +253,9 @@ func tokenFromFile(path string) (string, error) {
 	text, err := qr.DecodeBytes(data)
 	if err != nil {
 		if errors.Is(err, qr.ErrNoCode) {
-			return "", withCode(exitBadInput, fmt.Errorf("qrtc: no QR code found in %q: take a sharper photo with the whole code in view, or paste the token instead", path))
+			return "", failf(exitBadInput, "take a sharper photo with the whole code in view, or paste the token instead", "qrtc: no QR code found in %s", path)
 		}
-		return "", withCode(exitBadInput, fmt.Errorf("qrtc: cannot read %q as an image: %w; give a PNG or JPEG photo of the QR code, or paste the token", path, err))
+		return "", libraryError(exitBadInput, fmt.Sprintf("qrtc: cannot read %s as an image", path), "give a PNG or JPEG photo of the QR code, or paste the token", err)
 	}
 	return strings.TrimSpace(text), nil
 }
@@ -266,7 +264,7 @@ func tokenFromFile(path string) (string, error) {
 func readFileCapped(path string) ([]byte, error) {
 	// A directory, a device or a FIFO could block or never end. Checked
 	// before opening too: opening a FIFO blocks until a writer comes.
-	notRegular := fmt.Errorf("%w: %q is not a regular file: give the path of an image file", errNotTokenOrImage, path)
+	notRegular := failf(exitBadInput, "give the path of an image file", "%w: %s is not a regular file", errNotTokenOrImage, path)
 	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
@@ -285,23 +283,78 @@ func readFileCapped(path string) ([]byte, error) {
 	}
 	data, err := io.ReadAll(io.LimitReader(f, maxInputFile+1))
 	if err != nil {
-		return nil, fmt.Errorf("qrtc: cannot read %q: %w", path, err)
+		return nil, failf(exitBadInput, "copy the file again, or paste the token", "qrtc: cannot read %s: %w", path, err)
 	}
 	if len(data) > maxInputFile {
-		return nil, fmt.Errorf("%w: %q is larger than %d MiB: give a smaller image", errTooLarge, path, maxInputFile>>20)
+		return nil, failf(exitBadInput, "give a smaller image", "%w: %s is larger than %d MiB", errTooLarge, path, maxInputFile>>20)
 	}
 	return data, nil
 }
 
 // unquotePath undoes what terminals add when a file is dragged onto them:
-// surrounding quotes, a file:// prefix, backslash-escaped spaces.
+// surrounding quotes, a file:// prefix, backslash-escaped spaces; and it
+// expands a leading "~/" to the home directory, as a shell would.
 func unquotePath(s string) string {
 	if len(s) >= 2 && (s[0] == '\'' || s[0] == '"') && s[len(s)-1] == s[0] {
 		s = s[1 : len(s)-1]
 	}
 	s = strings.TrimPrefix(s, "file://")
+	if s == "~" || strings.HasPrefix(s, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			s = filepath.Join(home, s[1:])
+		}
+	}
 	if _, err := os.Stat(s); err != nil && strings.Contains(s, `\ `) {
 		s = strings.ReplaceAll(s, `\ `, " ")
 	}
 	return s
+}
+
+// missingFile explains an argument or input line that is neither a token
+// nor an existing file: a mistyped path gets "no file named X in DIR" and
+// the closest name there; other text, what a token looks like.
+func missingFile(path, instead string) error {
+	base := filepath.Base(path)
+	looksLikePath := strings.ContainsAny(path, "/\\") || (filepath.Ext(base) != "" && !strings.ContainsAny(base, " \t"))
+	if !looksLikePath {
+		return failf(exitBadInput, "paste the whole token (it starts with QRTC), or the path of a photo of its QR code", "%w: %q", errNotTokenOrImage, path)
+	}
+	dir := filepath.Dir(path)
+	shown := dir
+	if abs, err := filepath.Abs(dir); err == nil {
+		shown = abs
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return failf(exitBadInput, "check the path, or "+instead, "qrtc: no file named %s: there is no directory %s", base, shown)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	todo := "check the name, or " + instead
+	if m := didYouMean(base, names); m != "" {
+		todo = fmt.Sprintf("did you mean %s? Or %s", filepath.Join(dir, m), instead)
+	}
+	return failf(exitBadInput, todo, "qrtc: no file named %s in %s", base, shown)
+}
+
+// readError explains why the file at path could not be read; instead is
+// the other way to give what it should hold.
+func readError(path string, err error, instead string) error {
+	var ee *exitError
+	switch {
+	case errors.As(err, &ee):
+		return err // readFileCapped's own explanation
+	case errors.Is(err, os.ErrNotExist):
+		return missingFile(path, instead)
+	case errors.Is(err, os.ErrPermission):
+		return failf(exitBadInput, "give a file you may read, or "+instead, "qrtc: no permission to read %s", path)
+	}
+	why := err
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		why = pe.Err
+	}
+	return failf(exitBadInput, "check the path, or "+instead, "qrtc: cannot read %s: %v", path, why)
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -28,7 +30,9 @@ var commands = []command{
 	{"scan", "print the text of the QR code in each image", scanHelp, runScan},
 	{"qr", "draw any text as a QR code", qrHelp, runQR},
 	{"relay", "run a STUN and TURN server that relays for peers behind NATs", relayHelp, runRelay},
-	{"version", "print the version of qrtc", versionHelp, runVersion},
+	{"version", "print the version of qrtc (also: qrtc --version)", versionHelp, runVersion},
+	{"completion", "print a shell completion script (bash, zsh or fish)", completionHelp, runCompletion},
+	{"man", "print the manual page (man -l)", manHelp, runMan},
 }
 
 func main() {
@@ -38,26 +42,33 @@ func main() {
 	// A closed stdout pipe gives EPIPE, which qrtc reports (exit code 1),
 	// instead of a silent death by SIGPIPE.
 	signal.Ignore(syscall.SIGPIPE)
+	var terminated atomic.Bool
 	go func() {
 		// Exits with the process.
 		sig := <-signals
 		name := "SIGTERM"
 		if sig == os.Interrupt {
 			name = "Ctrl-C (SIGINT)"
+		} else {
+			terminated.Store(true)
 		}
 		cancel(fmt.Errorf("%w by %s", errInterrupted, name))
 		signal.Stop(signals) // a second Ctrl-C kills at once
 	}()
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	os.Exit(report(err, os.Stderr))
+	code := report(err, os.Stderr)
+	if code == exitInterrupted && terminated.Load() {
+		code = exitTerminated
+	}
+	os.Exit(code)
 }
 
-// report prints err as one line on stderr, unless there is nothing to say,
-// and returns the exit code for it.
+// report prints err on stderr for people (the cause, then what to do),
+// unless there is nothing to say, and returns the exit code for it.
 func report(err error, stderr io.Writer) int {
 	code := exitCode(err)
 	if err != nil && code != exitOK {
-		(&stdio{err: stderr}).sayError(err)
+		writeError(stderr, err)
 	}
 	return code
 }
@@ -69,7 +80,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	st := newStdio(stdin, stdout, stderr, os.Getenv)
 	if len(args) == 0 {
 		writeMainHelp(st.err)
-		return usageErrorf("qrtc: no command given: run \"qrtc offer\" on one computer and \"qrtc answer\" on the other")
+		return failf(exitBadInput, "run \"qrtc offer\" on one computer and \"qrtc answer\" on the other", "qrtc: no command given")
 	}
 	name := args[0]
 	switch name {
@@ -79,20 +90,37 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 				writeCommandHelp(st.out, c)
 				return nil
 			}
-			return usageErrorf("qrtc: unknown command %q: run \"qrtc --help\" for the list", args[1])
+			return unknownCommand(args[1])
 		}
 		writeMainHelp(st.out)
 		return nil
+	case "-version", "--version", "-V":
+		return runVersion(ctx, st, args[1:])
 	}
 	c, ok := findCommand(name)
 	if !ok {
-		return usageErrorf("qrtc: unknown command %q: run \"qrtc --help\" for the list", name)
+		return unknownCommand(name)
 	}
 	err := c.run(ctx, st, args[1:])
 	if errors.Is(err, errHelpShown) {
 		return nil
 	}
 	return err
+}
+
+// unknownCommand says that name is no command, and which one was meant.
+func unknownCommand(name string) error {
+	var names []string
+	for _, c := range commands {
+		names = append(names, c.name)
+	}
+	if strings.HasPrefix(name, "-") {
+		return failf(exitBadInput, "a command comes first, then its flags: run \"qrtc --help\" for the commands", "qrtc: %s before a command", name)
+	}
+	if m := didYouMean(name, names); m != "" {
+		return failf(exitBadInput, fmt.Sprintf("did you mean \"qrtc %s\"? Run \"qrtc --help\" for the list", m), "qrtc: unknown command %q", name)
+	}
+	return failf(exitBadInput, "run \"qrtc --help\" for the list of commands", "qrtc: unknown command %q", name)
 }
 
 // findCommand returns the row of the commands table called name.

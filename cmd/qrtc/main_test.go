@@ -271,11 +271,16 @@ func (p *proc) kill() {
 // "qrtc scan: ..."), not the "qrtc -v: ..." lines of -v.
 var errorLineRE = regexp.MustCompile(`^qrtc( [a-z]+)?: `)
 
-// errorLines returns the stderr lines that report an error ("qrtc: ...").
+// errorLines returns the errors reported on stderr ("qrtc: ..."), each
+// with the line that says what to do (indented under it) joined to it.
 func (p *proc) errorLines() []string {
 	var out []string
-	for _, s := range p.stderr.all() {
+	lines := p.stderr.all()
+	for i, s := range lines {
 		if errorLineRE.MatchString(s) {
+			if i+1 < len(lines) && strings.HasPrefix(lines[i+1], indentTodo) {
+				s += " " + strings.TrimSpace(lines[i+1])
+			}
 			out = append(out, s)
 		}
 	}
@@ -301,6 +306,14 @@ func (p *proc) wantExitWithin(limit time.Duration, want int, fragments ...string
 	errs := p.errorLines()
 	if len(errs) != 1 {
 		p.t.Fatalf("%s: %d error lines on stderr, want exactly one: %q", p.name, len(errs), errs)
+	}
+	lines := p.stderr.all()
+	for i, l := range lines {
+		if errorLineRE.MatchString(l) && i+1 < len(lines) {
+			for _, problem := range checkReadable(l + "\n" + lines[i+1] + "\n") {
+				p.t.Errorf("%s: the error\n%s\n%s\n%s", p.name, l, lines[i+1], problem)
+			}
+		}
 	}
 	p.t.Logf("%s: exit code %d: %s", p.name, want, errs[0])
 	for _, f := range fragments {

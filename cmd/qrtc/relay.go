@@ -123,7 +123,7 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageErrorf("qrtc relay: unexpected argument %q: run \"qrtc relay --help\" for the flags", pos[0])
+		return failf(exitBadInput, "run \"qrtc relay --help\" for the flags", "qrtc relay: unexpected argument %q", pos[0])
 	}
 	if *secret == "" {
 		*secret = st.getenv(relaySecretEnv)
@@ -131,10 +131,10 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 
 	if *makeCreds != "" {
 		if *secret == "" {
-			return usageErrorf("qrtc relay: --make-credentials %q needs the relay's --secret (or $%s)", *makeCreds, relaySecretEnv)
+			return failf(exitBadInput, fmt.Sprintf("give the relay's --secret (or set $%s)", relaySecretEnv), "qrtc relay: --make-credentials %q needs the relay's secret", *makeCreds)
 		}
 		if *ttl <= 0 {
-			return usageErrorf("qrtc relay: --ttl %v: give a positive duration such as 24h", *ttl)
+			return failf(exitBadInput, "give a positive duration such as --ttl 24h", "qrtc relay: --ttl %s is not positive", shortDuration(*ttl))
 		}
 		username, password := relay.TURNRESTCredentials(*secret, *makeCreds, *ttl, time.Now())
 		fmt.Fprintf(st.err, "valid until %s:\n", time.Now().Add(*ttl).UTC().Format(time.RFC3339))
@@ -144,7 +144,7 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 
 	rate, err := relay.ParseBandwidth(*bandwidth)
 	if err != nil {
-		return usageErrorf("qrtc relay: --bandwidth: %v", err)
+		return libraryError(exitBadInput, "qrtc relay: --bandwidth", "write a rate such as 1MB/s, 500kB/s or 8Mbit/s", err)
 	}
 	cfg := relay.Config{
 		ListenAddr:             *listen,
@@ -159,28 +159,30 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 		AllowPeers:             allowPeers,
 		DenyPeers:              denyPeers,
 		Logf: func(format string, args ...any) {
-			fmt.Fprintf(st.err, "%s %s\n", time.Now().UTC().Format("2006-01-02T15:04:05Z"), fmt.Sprintf(format, args...))
+			fmt.Fprintf(st.err, "%s %s\n", time.Now().UTC().Format("2006-01-02T15:04:05Z"), relayWords(fmt.Sprintf(format, args...)))
 		},
 	}
 	if *ports != "" {
 		if _, err := fmt.Sscanf(*ports, "%d-%d", &cfg.RelayPortMin, &cfg.RelayPortMax); err != nil ||
 			fmt.Sprintf("%d-%d", cfg.RelayPortMin, cfg.RelayPortMax) != *ports {
-			return usageErrorf("qrtc relay: --relay-ports %q: write MIN-MAX, such as 49152-65535", *ports)
+			return failf(exitBadInput, "write MIN-MAX, such as --relay-ports 49152-65535", "qrtc relay: --relay-ports %q is not a port range", *ports)
 		}
 	}
 	srv, err := relay.New(cfg)
 	switch {
 	case errors.Is(err, relay.ErrPublicIP):
-		return usageErrorf("qrtc relay: %v: pass --public-ip, or --listen with this computer's address", err)
+		return withTodo(exitBadInput, "pass --public-ip, or --listen with this computer's address", reword(err, "qrtc relay: listening on every interface needs the address others reach this computer at"))
+	case errors.Is(err, relay.ErrListenAddr):
+		return libraryError(exitBadInput, "qrtc relay: --listen", "write --listen HOST:PORT with an IPv4 address, such as --listen :3478", err)
 	case errors.Is(err, relay.ErrListen):
-		return withCode(exitNoConnect, fmt.Errorf("qrtc relay: %w; pick another port with --listen, or stop the program using it", err))
+		return libraryError(exitNoConnect, "qrtc relay", "pick another port with --listen, or stop the program using it", reword(err, "%s", relayWords(err.Error())))
 	case err != nil:
-		return usageErrorf("qrtc relay: %v", err)
+		return libraryError(exitBadInput, "qrtc relay", "run \"qrtc relay --help\" for the flags", reword(err, "%s", relayWords(err.Error())))
 	}
 	for _, url := range srv.URLs() {
 		if _, err := fmt.Fprintln(st.out, url); err != nil {
 			_ = srv.Close() // The write failure is what the user must hear about.
-			return fmt.Errorf("qrtc relay: writing the URLs: %w", err)
+			return stdoutError(err)
 		}
 	}
 	if urls := srv.URLs(); len(urls) > 1 {
@@ -196,7 +198,30 @@ func runRelay(ctx context.Context, st *stdio, args []string) error {
 			u.User, u.TotalAllocations, u.BytesToPeers, u.BytesFromPeers, u.DroppedToPeers+u.DroppedFromPeers)
 	}
 	if closeErr != nil {
-		return fmt.Errorf("qrtc relay: %w", closeErr)
+		return libraryError(exitNoConnect, "qrtc relay: stopping", "check the log above; the relay has stopped", closeErr)
 	}
 	return nil
 }
+
+// relayFlagNames maps the relay.Config fields that the relay's errors and
+// log lines name to the flags of "qrtc relay" that set them.
+var relayFlagNames = strings.NewReplacer(
+	"Config.AllowLoopbackPeers", "--allow-loopback-peers",
+	"Config.AllowPeers", "--allow-peer",
+	"Config.DenyPeers", "--deny-peer",
+	"Config.PublicIP", "--public-ip",
+	"Config.ListenAddr", "--listen",
+	"Config.Users", "--user",
+	"Config.RelayPortMin", "--relay-ports",
+	"Config.RelayPortMax", "--relay-ports",
+	"Config.MaxAllocationsPerUser", "--max-allocs",
+	"Config.BandwidthPerAllocation", "--bandwidth",
+	"MaxAllocationsPerUser", "--max-allocs",
+	"BandwidthPerAllocation", "--bandwidth",
+	"AllowLoopbackPeers", "--allow-loopback-peers",
+	"PublicIP", "--public-ip",
+)
+
+// relayWords rewrites a relay error or log line for people: flags instead
+// of Config fields.
+func relayWords(s string) string { return relayFlagNames.Replace(s) }

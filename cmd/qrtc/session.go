@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,7 +31,7 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageErrorf("qrtc offer: unexpected argument %q: offer reads the answer from standard input; to answer an offer, run \"qrtc answer %s\"", pos[0], pos[0])
+		return failf(exitBadInput, "to answer an offer, run \"qrtc answer OFFER\"; qrtc offer reads the answer at its prompt", "qrtc offer: unexpected argument %q", clip(pos[0], 24))
 	}
 	cfg, err := f.peerConfig(st)
 	if err != nil {
@@ -66,7 +67,7 @@ func (s *session) offerAndAccept(instructions string) error {
 	}
 
 	tr := &tokenReader{lines: s.lines, st: st, interactive: st.inTTY}
-	notAnswer := withCode(exitBadInput, fmt.Errorf("%w: this is an offer, not an answer: give it to \"qrtc answer\" on the other computer and paste the answer it shows here", errWrongType))
+	notAnswer := failf(exitBadInput, "give it to \"qrtc answer\" on the other computer and paste the answer it shows here", "%w: this is an offer, not an answer", errWrongType)
 	check := func(tok string, d sdpcompact.Description) error {
 		if d.Type != sdpcompact.Answer {
 			return notAnswer
@@ -76,7 +77,7 @@ func (s *session) offerAndAccept(instructions string) error {
 				return notAnswer
 			}
 			if errors.Is(err, sdpcompact.ErrWrongOffer) {
-				return withCode(exitBadInput, fmt.Errorf("qrtc: wrong answer: %w", err))
+				return failf(exitBadInput, "paste the answer that the other side made for this offer", "qrtc: wrong answer: %w", err)
 			}
 			return tokenError(err)
 		}
@@ -91,7 +92,7 @@ func (s *session) offerAndAccept(instructions string) error {
 		if s.waitCtx.Err() != nil {
 			return s.waitError(s.waitCtx.Err(), "could not apply the answer")
 		}
-		return withCode(exitBadInput, fmt.Errorf("qrtc: cannot use this answer: %w; ask the other side to answer again", err))
+		return failf(exitBadInput, "ask the other side to answer again", "qrtc: cannot use this answer: %w", err)
 	}
 	return nil
 }
@@ -106,7 +107,7 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 		return err
 	}
 	if len(pos) > 1 {
-		return usageErrorf("qrtc answer: too many arguments (%d): give one offer token or image path, or none to read it from standard input", len(pos))
+		return failf(exitBadInput, "give one offer token or image path, or none to paste it at the prompt", "qrtc answer: too many arguments (%d)", len(pos))
 	}
 	s, err := startAnswer(ctx, st, &f, pos, "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc offer")
 	if err != nil {
@@ -128,7 +129,7 @@ func startAnswer(ctx context.Context, st *stdio, f *sessionFlags, pos []string, 
 	var offer sdpcompact.Description
 	check := func(_ string, d sdpcompact.Description) error {
 		if d.Type != sdpcompact.Offer {
-			return withCode(exitBadInput, fmt.Errorf("%w: this is an %s, not an offer: give it to the \"qrtc offer\" that made the offer", errWrongType, d.Type))
+			return failf(exitBadInput, "give it to the \"qrtc offer\" that made the offer", "%w: this is an %s, not an offer", errWrongType, d.Type)
 		}
 		return nil
 	}
@@ -171,7 +172,7 @@ func (s *session) answerOffer(pos []string, offer sdpcompact.Description, check 
 		if s.waitCtx.Err() != nil {
 			return s.waitError(s.waitCtx.Err(), "could not answer")
 		}
-		return withCode(exitBadInput, fmt.Errorf("qrtc: cannot answer this offer: %w; ask the other side to make a new one", err))
+		return failf(exitBadInput, "ask the other side to make a new offer", "qrtc: cannot answer this offer: %w", err)
 	}
 	token, err := sdpcompact.EncodeAnswer(sdpcompact.Description{Type: sdpcompact.Answer, SDP: sdp}, offer)
 	if err != nil {
@@ -208,7 +209,7 @@ func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
 		return peer.Config{}, err
 	}
 	if f.gatherTimeout < 0 {
-		return peer.Config{}, usageErrorf("qrtc: --gather-timeout %q must not be negative, e.g. --gather-timeout 10s", f.gatherTimeout)
+		return peer.Config{}, failf(exitBadInput, "give a positive duration, e.g. --gather-timeout 10s", "qrtc: --gather-timeout %s is negative", shortDuration(f.gatherTimeout))
 	}
 	cfg := peer.Config{ICEServers: servers, IncludeLoopback: f.loopback,
 		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout}
@@ -224,11 +225,11 @@ func newSession(ctx context.Context, st *stdio, f *sessionFlags, cfg peer.Config
 	var err error
 	cfg.ICEUfrag, cfg.ICEPwd, err = sdpcompact.NewICECredentials()
 	if err != nil {
-		return nil, fmt.Errorf("qrtc: cannot make ICE credentials: %w", err)
+		return nil, failf(exitNoConnect, "try again; if it persists, the system's random source is broken", "qrtc: cannot make ICE credentials: %w", err)
 	}
 	p, err := peer.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("qrtc: cannot start WebRTC: %w", err)
+		return nil, failf(exitNoConnect, "try again; if it persists, report it with the output of qrtc -vv", "qrtc: cannot start WebRTC: %w", err)
 	}
 	lines := newLineReader(st.in)
 	waitCtx, cancel := context.WithTimeout(ctx, f.timeout)
@@ -258,12 +259,12 @@ func (s *session) show(token, kind, instructions string) error {
 	}
 	if s.f.tokenOut != "" {
 		if err := writeFileAtomic(s.f.tokenOut, []byte(token+"\n")); err != nil {
-			return withCode(exitBadInput, fmt.Errorf("qrtc: cannot write --token-out: %w", err))
+			return fileError("--token-out", s.f.tokenOut, err)
 		}
 	}
 	if s.f.png != "" {
 		if err := qr.WritePNGFile(s.f.png, token, qr.PNGOptions{}); err != nil {
-			return withCode(exitBadInput, fmt.Errorf("qrtc: cannot write --png %q: %w", s.f.png, err))
+			return fileError("--png", s.f.png, err)
 		}
 	}
 	if _, err := fmt.Fprintln(s.st.out, token); err != nil {
@@ -392,9 +393,9 @@ func (s *session) sessionError(err error) error {
 		return s.interrupted()
 	}
 	if errors.Is(err, peer.ErrPeerGone) || errors.Is(err, peer.ErrICEFailed) {
-		return withCode(exitNoConnect, fmt.Errorf("%w without closing the session (network lost or program killed): %v", errPeerVanished, err))
+		return failf(exitNoConnect, "its network was lost or its program killed: start a new session", "%w without closing the session (%v)", errPeerVanished, err)
 	}
-	return withCode(exitNoConnect, fmt.Errorf("qrtc: session failed: %w", err))
+	return failf(exitNoConnect, "start a new session", "qrtc: session failed: %w", err)
 }
 
 // leave ends the session because standard input ended: everything sent is
@@ -431,33 +432,72 @@ func (s *session) waitError(err error, what string) error {
 	case s.ctx.Err() != nil:
 		return s.interrupted()
 	case errors.Is(err, context.DeadlineExceeded) && s.waitCtx.Err() != nil:
-		return withCode(exitNoConnect, fmt.Errorf("%w: %s within %s (--timeout): start again, and bring the token over sooner or give a longer --timeout", errTimeout, what, s.f.timeout))
+		return failf(exitNoConnect, "start again, and bring the token over sooner or give a longer --timeout", "%w: %s within %s (--timeout)", errTimeout, what, inWords(s.f.timeout))
 	case errors.Is(err, errNoInput):
-		return withCode(exitBadInput, fmt.Errorf("%w: %s: give the token on standard input, or the path of a photo of its QR code", err, what))
+		return failf(exitBadInput, "give the token on standard input, or the path of a photo of its QR code", "%w: %s", err, what)
 	}
 	return err
 }
 
-// connectError explains a failed connection: what was tried and what may help.
+// connectError explains a failed connection: what happened, and what may
+// help given the candidates each side offered. With -v it lists what was
+// tried first.
 func (s *session) connectError(what string, err error) error {
 	if s.ctx.Err() != nil {
 		return s.interrupted()
 	}
 	var ce *peer.ConnectError
 	if errors.As(err, &ce) {
-		// It lists the pairs tried and says whether --stun or --turn helps.
-		return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %w", what, err))
-	}
-	tried := fmt.Sprintf("candidates: this side [%s], the other side [%s]",
-		listOrNone(sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n"))), listOrNone(sdpCandidates(s.remoteSDP)))
-	reason := err.Error()
-	if s.waitCtx.Err() != nil {
-		reason = fmt.Sprintf("timed out: no connection within %s (--timeout)", s.f.timeout)
-		if s.answering {
-			reason += "; check that the other side gave this answer to its qrtc offer"
+		if s.f.verbose {
+			for _, pair := range ce.Pairs {
+				s.st.say("qrtc -v: candidate pair tried: %s", pair)
+			}
 		}
+		return withTodo(exitNoConnect, connectAdvice(ce.LocalTypes, ce.RemoteTypes), reword(err,
+			"qrtc: %s: %s (this side offered %s candidates, the other side %s; %d pairs tried%s)",
+			what, ce.Reason, typesOrNo(ce.LocalTypes), typesOrNo(ce.RemoteTypes), len(ce.Pairs), verboseHint(s.f.verbose)))
 	}
-	return withCode(exitNoConnect, fmt.Errorf("qrtc: %s: %s; tried %s; if the computers are not on the same network, add a STUN server (--stun stun:HOST:PORT) so that each side learns its public address, or a TURN relay (--turn turn:HOST:PORT with --turn-user and --turn-pass)", what, reason, tried))
+	local, remote := sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n")), sdpCandidates(s.remoteSDP)
+	if s.f.verbose {
+		s.st.say("qrtc -v: candidates: this side [%s], the other side [%s]", listOrNone(local), listOrNone(remote))
+	}
+	advice := connectAdvice(nil, nil)
+	if s.waitCtx.Err() != nil {
+		if s.answering {
+			advice = "check that the other side pasted this answer; " + advice
+		}
+		return withTodo(exitNoConnect, advice, reword(err, "qrtc: %s: timed out: no connection within %s (--timeout; %d candidates here, %d there%s)",
+			what, inWords(s.f.timeout), len(local), len(remote), verboseHint(s.f.verbose)))
+	}
+	return withTodo(exitNoConnect, advice, reword(err, "qrtc: %s: %s (%d candidates here, %d there%s)", what, forPeople(err.Error()), len(local), len(remote), verboseHint(s.f.verbose)))
+}
+
+// verboseHint points at -v in a list of what was tried, unless -v is on.
+func verboseHint(verbose bool) string {
+	if verbose {
+		return ", listed above"
+	}
+	return "; -v lists them"
+}
+
+// typesOrNo joins candidate types ("host+srflx"), or says "no".
+func typesOrNo(types []string) string {
+	if len(types) == 0 {
+		return "no"
+	}
+	return strings.Join(types, "+")
+}
+
+// connectAdvice says what may connect two sides that offered these
+// candidate types (nil when unknown).
+func connectAdvice(local, remote []string) string {
+	switch {
+	case slices.Contains(local, "relay") || slices.Contains(remote, "relay"):
+		return "even the relay was not reachable: check that both sides reach the TURN server with the right credentials"
+	case slices.Contains(local, "srflx") && slices.Contains(remote, "srflx"):
+		return "a NAT or firewall blocks direct traffic: use a TURN relay on both sides (--turn turn:HOST:PORT --turn-user NAME)"
+	}
+	return "if the computers are on different networks, add --stun stun:HOST:PORT or a TURN relay (--turn) on both sides"
 }
 
 // listOrNone joins a list with commas, or says "none".

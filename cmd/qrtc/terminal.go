@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -21,6 +22,9 @@ type stdio struct {
 	outTTY bool
 	errTTY bool
 	getenv func(string) string
+	// flagSet is the FlagSet whose help parseFlags printed last: it lets
+	// completion and the man page list every command's flags.
+	flagSet *flag.FlagSet
 }
 
 // newStdio wraps the standard streams and finds out which are terminals.
@@ -41,13 +45,12 @@ func (st *stdio) say(format string, args ...any) {
 	fmt.Fprintf(st.err, format+"\n", args...)
 }
 
-// sayError prints an error as one line on stderr, prefixed with "qrtc:".
+// sayError prints an error for people on stderr: "qrtc: CAUSE" and, on a
+// second line, what to do (see writeError).
 func (st *stdio) sayError(err error) {
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
-	if !strings.HasPrefix(msg, "qrtc") {
-		msg = "qrtc: " + msg
-	}
-	st.say("%s", msg)
+	var b strings.Builder
+	writeError(&b, err)
+	io.WriteString(st.err, b.String()) // one write: lines of other goroutines stay apart
 }
 
 // fder is what *os.File has and a terminal needs.
