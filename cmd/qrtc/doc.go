@@ -45,8 +45,8 @@
 // LF, and a missing final LF is added on the other side.
 //
 // Standard error carries everything meant for people: the QR code, prompts, status,
-// the verification phrase and errors, each error as one line starting with
-// "qrtc:". The QR code is drawn with half blocks and explicit colours when
+// the verification phrase and errors. An error takes two lines: the cause,
+// starting with "qrtc:", then, indented, what to do. The QR code is drawn with half blocks and explicit colours when
 // stderr is a terminal and NO_COLOR is unset (the eight basic colours when
 // TERM is linux, vt100, vt220 or ansi, or names no 256-colour, truecolor or
 // direct terminal, and COLORTERM is unset), without colours otherwise.
@@ -60,8 +60,9 @@
 //	1    could not connect, timed out (--timeout), or the other side vanished
 //	2    bad usage or bad input: a broken token, an image without a QR code,
 //	     an offer where an answer belongs, an answer to another offer
-//	130  interrupted by Ctrl-C (SIGINT) or SIGTERM; a connected session is
-//	     closed so that the other side sees it leave
+//	130  interrupted by Ctrl-C (SIGINT); a connected session is closed so
+//	     that the other side sees it leave
+//	143  terminated by SIGTERM, closed the same way
 //
 // At a terminal a bad answer is explained and asked for again; from a pipe it
 // ends qrtc with exit code 2. A computer with more addresses than a token

@@ -53,7 +53,9 @@ terminal; pipes get the bytes raw. Each input line is one message: a CR before
 the LF is dropped, and a last line without LF is sent too.
 
 Exit codes: 0 session ended normally, 1 could not connect / timed out / the
-other side vanished, 2 bad usage or bad input, 130 interrupted (Ctrl-C).
+other side vanished, 2 bad usage or bad input, 130 interrupted (Ctrl-C), 143
+terminated (SIGTERM). An error is printed as two lines: what went wrong, then
+what to do.
 
 Run "qrtc COMMAND --help" for the flags and examples of each command.
 `
