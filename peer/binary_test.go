@@ -12,13 +12,19 @@ import (
 // TestBinaryMessages: SendBinary and Send interleave on one channel;
 // ReceiveMessage returns each message with its bytes unchanged (NUL, invalid
 // UTF-8, empty) and its kind; Receive gives the same bytes as a string; a
-// binary message over the other side's limit is refused whole.
+// binary message over the other side's limit is refused whole. The
+// answerer sees the channel's protocol the offerer chose.
 func TestBinaryMessages(t *testing.T) {
 	t.Parallel()
 	ctx := testContext(t, time.Minute)
 	small := loopback()
 	small.MaxMessageSize = 4096
-	a, b := connected(t, ctx, loopback(), small)
+	withProtocol := loopback()
+	withProtocol.Protocol = "qrtc-test/1"
+	a, b := connected(t, ctx, withProtocol, small)
+	if got := b.Protocol(); got != "qrtc-test/1" {
+		t.Errorf("answerer's Protocol() = %q, want the offerer's Config.Protocol \"qrtc-test/1\"", got)
+	}
 
 	type msg struct {
 		data   []byte

@@ -58,6 +58,12 @@ type Config struct {
 	// its label.
 	Label string
 
+	// Protocol is the subprotocol the offerer announces for its data
+	// channel (RFC 8832 section 5.1), which the answerer reads with
+	// Peer.Protocol. Empty: none. The answerer takes the offer's channel,
+	// whatever its protocol.
+	Protocol string
+
 	// ConnectTimeout bounds the offerer's connectivity checks after Accept.
 	// Zero means DefaultConnectTimeout.
 	ConnectTimeout time.Duration

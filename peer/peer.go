@@ -166,7 +166,11 @@ func (p *Peer) Offer(ctx context.Context) (string, error) {
 		return "", err
 	}
 	ordered := true
-	dc, err := p.pc.CreateDataChannel(p.s.Label, &webrtc.DataChannelInit{Ordered: &ordered})
+	init := &webrtc.DataChannelInit{Ordered: &ordered}
+	if p.s.Protocol != "" {
+		init.Protocol = &p.s.Protocol
+	}
+	dc, err := p.pc.CreateDataChannel(p.s.Label, init)
 	if err != nil {
 		return "", fmt.Errorf("%w: creating data channel %q: %v; check Config.Label", ErrWebRTC, p.s.Label, err)
 	}
@@ -553,6 +557,20 @@ func (p *Peer) MaxMessageSize() int {
 		return 0
 	}
 	return p.remote.maxMessageSize
+}
+
+// Protocol returns the subprotocol of the data channel (RFC 8832 section
+// 5.1), as its creator set it: Config.Protocol on an offerer, the offerer's
+// choice on an answerer ("" when it set none, as browser pages usually do).
+// It is "" until the channel exists; it is known once WaitOpen returned.
+func (p *Peer) Protocol() string {
+	p.mu.Lock()
+	dc := p.dc
+	p.mu.Unlock()
+	if dc == nil {
+		return ""
+	}
+	return dc.Protocol()
 }
 
 // LocalCandidates returns this side's candidate lines ("candidate:...") as
