@@ -35,30 +35,30 @@
 // protocol identifier 53, "WebRTC Binary", RFC 8831 section 8). Its first
 // byte is the type; numbers are unsigned, big-endian.
 //
-//	HELLO  0x01 'q' 'r' 't' 'c' VERSION            6 bytes or more
-//	DATA   0x02 DATA...                            2 bytes or more
-//	END    0x03 BYTES(8) LINES(8)                  17 bytes
-//	ACK    0x04 BYTES(8) LINES(8)                  17 bytes
-//	DONE   0x05 BYTES(8) LINES(8)                  17 bytes
+//		HELLO  0x01 'q' 'r' 't' 'c' VERSION            6 bytes or more
+//		DATA   0x02 DATA...                            2 bytes or more
+//		END    0x03 BYTES(8) LINES(8)                  17 bytes
+//		ACK    0x04 BYTES(8) LINES(8)                  17 bytes
+//		DONE   0x05 BYTES(8) LINES(8)                  17 bytes
 //
-//   - HELLO: the answerer's first message. VERSION is 1 (Version). Bytes
-//     after VERSION are reserved for later versions and ignored.
-//   - DATA: the next bytes of the sender's stream, at least one, at most
-//     the other side's a=max-message-size minus one, and at most 65,535
-//     (64 KiB messages in all). Any bytes: NUL, CR, invalid UTF-8, no
-//     final newline; a line longer than a message is simply cut across
-//     several DATA and joined again, since the stream is bytes, not lines.
-//   - END: the sender's stream has ended ("I have nothing more to send": a
-//     half-close, as TCP's FIN). BYTES is the number of stream bytes it
-//     sent, LINES the number of newline bytes (0x0a) among them. No DATA
-//     may follow. The receiver checks both counts against what arrived.
-//   - ACK: progress. The receiver has written BYTES stream bytes (LINES
-//     newlines) to its output and flushed it. It sends ACKs as it writes;
-//     they coalesce (the latest count wins), so they may skip counts.
-//   - DONE: the receiver has taken END and written and flushed everything
-//     before it; BYTES and LINES repeat END's. It is the last message the
-//     receiver sends about that direction. The sender's stream is
-//     delivered when DONE arrives, not before.
+//	  - HELLO: the answerer's first message. VERSION is 1 (Version). Bytes
+//	    after VERSION are reserved for later versions and ignored.
+//	  - DATA: the next bytes of the sender's stream, at least one, at most
+//	    the other side's a=max-message-size minus one, and at most 65,535
+//	    (64 KiB messages in all). Any bytes: NUL, CR, invalid UTF-8, no
+//	    final newline; a line longer than a message is simply cut across
+//	    several DATA and joined again, since the stream is bytes, not lines.
+//	  - END: the sender's stream has ended ("I have nothing more to send": a
+//	    half-close, as TCP's FIN). BYTES is the number of stream bytes it
+//	    sent, LINES the number of newline bytes (0x0a) among them. No DATA
+//	    may follow. The receiver checks both counts against what arrived.
+//	  - ACK: progress. The receiver has written BYTES stream bytes (LINES
+//	    newlines) to its output and flushed it. It sends ACKs as it writes;
+//	    they coalesce (the latest count wins), so they may skip counts.
+//	  - DONE: the receiver has taken END and written and flushed everything
+//	    before it; BYTES and LINES repeat END's. It is the last message the
+//	    receiver sends about that direction. The sender's stream is
+//	    delivered when DONE arrives, not before.
 //
 // Counts in ACK and DONE never decrease and never exceed what was sent; a
 // DONE before END was sent, or with other counts than END's, is an error.

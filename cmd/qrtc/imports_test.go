@@ -42,6 +42,9 @@ func TestImportRules(t *testing.T) {
 		// transfer runs over any message channel: it knows nothing of
 		// WebRTC, tokens or QR codes.
 		module + "/transfer": {module + "/peer", module + "/qr", module + "/sdpcompact", "github.com/pion/", "github.com/skip2", "github.com/makiuchi-d"},
+		// stream runs over any message channel (a Peer, a browser's
+		// data channel): nothing of WebRTC, tokens, QR codes or files.
+		module + "/stream": {module + "/peer", module + "/qr", module + "/sdpcompact", module + "/transfer", "github.com/pion/", "github.com/skip2", "github.com/makiuchi-d"},
 		// cpace is a published PAKE on ristretto255: nothing of qrtc, no network.
 		module + "/cpace": {module + "/", "github.com/pion/", "github.com/anacrolix/", "net"},
 	}
@@ -80,7 +83,7 @@ func TestImportRules(t *testing.T) {
 
 // libraryPackages are the public library packages, relative to the module
 // root: they never print, log, exit or panic.
-var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer"}
+var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream"}
 
 // TestLibrariesDoNotPrint reads the non-test Go files of the library
 // packages and fails on what only cmd/qrtc may do: import "log" (or
