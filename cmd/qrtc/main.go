@@ -25,6 +25,8 @@ type command struct {
 var commands = []command{
 	{"offer", "start a session: show an offer, then read the other side's answer", offerHelp, runOffer},
 	{"answer", "join a session: read an offer, show the answer", answerHelp, runAnswer},
+	{"send", "send files and folders: show an offer (or answer one with --to)", sendHelp, runSend},
+	{"receive", "receive files and folders: answer a sender's offer (or make one)", receiveHelp, runReceive},
 	{"encode", "turn an SDP (or its JSON form) into a token", encodeHelp, runEncode},
 	{"decode", "turn a token (or a photo of its QR code) into JSON SDP", decodeHelp, runDecode},
 	{"scan", "print the text of the QR code in each image", scanHelp, runScan},

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/qrtc/qrtc/transfer"
+)
+
+// runReceive is "qrtc receive [TOKEN|IMAGE]": answer a sender's offer (or
+// make the offer, without an argument), show what comes, ask, and write it.
+func runReceive(ctx context.Context, st *stdio, args []string) error {
+	fs := newFlagSet("receive")
+	var f sessionFlags
+	f.register(fs)
+	yes := fs.Bool("yes", false, "accept without asking")
+	out := fs.String("out", ".", "receive into `DIR`, an existing folder")
+	overwrite := fs.Bool("overwrite", false, "replace existing files of the same name")
+	resume := fs.Bool("resume", false, "continue an interrupted transfer: keep what arrived (checked by SHA-256) and receive the rest")
+	pos, err := parseFlags(st, fs, receiveHelp, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 1 {
+		return usageErrorf("qrtc receive: too many arguments (%d): give one offer token or image path from qrtc send, or none to make the offer", len(pos))
+	}
+	if fi, err := os.Stat(*out); err != nil || !fi.IsDir() {
+		return usageErrorf("qrtc receive: --out %q is not an existing folder: create it first, or give another", *out)
+	}
+	cfg, err := f.peerConfig(st)
+	if err != nil {
+		return err
+	}
+	var s *session
+	if len(pos) == 1 {
+		s, err = startAnswer(ctx, st, &f, pos, "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc send")
+		if err != nil {
+			return err
+		}
+	} else {
+		if s, err = newSession(ctx, st, &f, cfg); err != nil {
+			return err
+		}
+		if err := s.offerAndAccept("Show this to the other side; they run: qrtc send --to TOKEN PATH... (or the path of a photo of the code)"); err != nil {
+			s.close()
+			return err
+		}
+	}
+	defer s.close()
+	if err := s.connect(); err != nil {
+		return err
+	}
+	st.say("Waiting for the other side's list of files...")
+	view := newProgressView(st, "received")
+	var start time.Time
+	dir, _ := filepath.Abs(*out)
+	rep, err := transfer.Receive(s.ctx, peerConn{s.p}, transfer.ReceiveOptions{
+		Dir:       *out,
+		Overwrite: *overwrite,
+		Resume:    *resume,
+		Progress:  view.update,
+		Decide: func(ctx context.Context, o *transfer.Offer) (bool, error) {
+			describeOffer(st, o, dir)
+			ok, err := s.ask(ctx, *yes)
+			if ok {
+				start = time.Now()
+			}
+			return ok, err
+		},
+	})
+	view.finish()
+	if !start.IsZero() {
+		summary(st, "received", rep, time.Since(start), route(s.p))
+	}
+	s.finishFiles(err)
+	hint := "; what arrived is kept: run both sides again, this one with --resume, to receive the rest"
+	if *resume {
+		hint = "; what arrived is kept: run both sides again with --resume to receive the rest"
+	}
+	return s.transferError(rep, err, hint)
+}
+
+// describeOffer shows what the sender offers: counts, the top-level names,
+// and what the checks refused.
+func describeOffer(st *stdio, o *transfer.Offer, dir string) {
+	st.say("The other side offers %d files, %s in all (%d entries):", o.Files, formatBytes(o.Total), len(o.Entries))
+	type group struct {
+		files int
+		bytes int64
+		dir   bool
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, e := range o.Entries {
+		top, _, nested := strings.Cut(e.Name, "/")
+		g := groups[top]
+		if g == nil {
+			g = &group{}
+			groups[top] = g
+			order = append(order, top)
+		}
+		g.dir = g.dir || nested || e.Kind == transfer.Folder
+		if e.Kind == transfer.File {
+			g.files++
+			g.bytes += e.Size
+		}
+	}
+	sort.Strings(order)
+	for i, name := range order {
+		if i == 10 {
+			st.say("  ... and %d more", len(order)-i)
+			break
+		}
+		g := groups[name]
+		if g.dir {
+			st.say("  %s/ (%d files, %s)", messageLine(name, true), g.files, formatBytes(g.bytes))
+		} else {
+			st.say("  %s (%s)", messageLine(name, true), formatBytes(g.bytes))
+		}
+	}
+	for i, p := range o.Refused {
+		if i == 20 {
+			st.say("  ... and %d more refused", len(o.Refused)-i)
+			break
+		}
+		st.say("  refused %q: %s", p.Name, p.Reason)
+	}
+	present := ""
+	if o.Present > 0 {
+		present = fmt.Sprintf(" (%s already here)", formatBytes(o.Present))
+	}
+	st.say("%s to receive into %s%s.", formatBytes(o.Needed), dir, present)
+}
+
+// ask asks whether to accept: --yes accepts; otherwise a line of standard
+// input answers (empty, y or yes accept; n or no decline).
+func (s *session) ask(ctx context.Context, yes bool) (bool, error) {
+	if yes {
+		s.st.say("Accepted (--yes).")
+		return true, nil
+	}
+	for {
+		s.st.say("Accept? [Y/n]")
+		select {
+		case l := <-s.lines.lines:
+			if l.err != nil {
+				if l.err == io.EOF {
+					s.st.say("No answer (standard input ended): declined. Give --yes to accept without asking.")
+					return false, nil
+				}
+				return false, l.err
+			}
+			switch strings.ToLower(strings.TrimSpace(l.text)) {
+			case "", "y", "yes":
+				return true, nil
+			case "n", "no":
+				return false, nil
+			}
+			s.st.say("Please answer y or n.")
+		case <-ctx.Done():
+			return false, ctx.Err()
+		}
+	}
+}
+
+const receiveHelp = `
+Usage: qrtc receive [flags] [OFFER]
+
+Receives files and folders from "qrtc send" on the other computer. OFFER is
+the sender's offer token or the path of an image of its QR code: receive
+then answers, like "qrtc answer". Without OFFER it makes the offer, like
+"qrtc offer", and the sender answers with "qrtc send --to TOKEN PATH...".
+Once connected both sides print the same verification phrase; then the names,
+count and size of what comes are shown, with anything refused, and a terminal
+is asked [Y/n] (a line of standard input answers when it is not a terminal;
+--yes accepts without asking). Nothing is written before that.
+
+Safety: every name is checked (no absolute paths, no "..", no device names,
+no links that lead outside the folder, no names that differ only by case or
+Unicode normalisation); existing files are kept unless --overwrite; the free
+space is checked first; each file is written to ".NAME.qrtc-part" and renamed
+into place only after its SHA-256 matches the sender's; files get mode 0644,
+or 0755 when executable at the sender. An interrupted transfer keeps its
+.qrtc-part files; run both sides again, this one with --resume, and only the
+missing bytes come, checked by hash.
+
+Exit codes: 0 only when everything offered arrived and was verified; 1 when
+anything was refused, skipped or cut off (each is listed), when declined, or
+when it could not connect; 2 bad usage; 130 Ctrl-C.
+
+Example:
+  qrtc receive offer.jpg --out ~/Downloads
+  qrtc receive --yes --resume QRTC...
+  qrtc receive                     # makes the offer: the sender runs qrtc send --to TOKEN PATH...
+`

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/qrtc/qrtc/transfer"
+)
+
+// runSend is "qrtc send PATH...": offer (or answer, with --to) and send
+// files and folders once the other side accepts.
+func runSend(ctx context.Context, st *stdio, args []string) error {
+	fs := newFlagSet("send")
+	var f sessionFlags
+	f.register(fs)
+	to := fs.String("to", "", "answer this offer (a `TOKEN` or the path of an IMAGE of its QR code), made by \"qrtc receive\", instead of making an offer")
+	pos, err := parseFlags(st, fs, sendHelp, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageErrorf("qrtc send: no files given: name the files and folders to send, e.g. qrtc send photos/ notes.txt")
+	}
+	src, err := transfer.Scan(pos)
+	if err != nil {
+		return withCode(exitBadInput, fmt.Errorf("qrtc send: %w", err))
+	}
+	cfg, err := f.peerConfig(st)
+	if err != nil {
+		return err
+	}
+	var s *session
+	if *to != "" {
+		s, err = startAnswer(ctx, st, &f, []string{*to}, "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc receive")
+		if err != nil {
+			return err
+		}
+	} else {
+		if s, err = newSession(ctx, st, &f, cfg); err != nil {
+			return err
+		}
+		if err := s.offerAndAccept("Show this to the other side; they run: qrtc receive TOKEN (or the path of a photo of the code)"); err != nil {
+			s.close()
+			return err
+		}
+	}
+	defer s.close()
+	if err := s.connect(); err != nil {
+		return err
+	}
+	st.say("Offering %d files (%s) in %d entries; waiting for the other side to accept...", src.Files(), formatBytes(src.Total), len(src.Entries))
+	view := newProgressView(st, "sent")
+	var start time.Time
+	rep, err := transfer.Send(s.ctx, peerConn{s.p}, src, transfer.SendOptions{
+		ChunkSize: chunkSize(s.p),
+		Progress:  view.update,
+		Decided: func() {
+			start = time.Now()
+			st.say("The other side accepted; sending.")
+		},
+	})
+	view.finish()
+	if !start.IsZero() {
+		summary(st, "sent", rep, time.Since(start), route(s.p))
+	}
+	s.finishFiles(err)
+	return s.transferError(rep, err, "; run both sides again, the receiver with --resume, to send the rest")
+}
+
+const sendHelp = `
+Usage: qrtc send [flags] PATH...
+
+Sends files and folders (with everything in them) to a "qrtc receive" on the
+other computer. Without --to it makes the offer, like "qrtc offer": it prints
+the token on stdout, draws the QR code on stderr and reads the other side's
+answer from standard input. With --to TOKEN|IMAGE it answers an offer made by
+"qrtc receive" instead. Once connected both sides print the same verification
+phrase; the other side sees the names and sizes and accepts or declines, and
+the files flow, each checked by SHA-256 on arrival. Progress and a summary go
+to stderr.
+
+Exit codes: 0 only when every file, folder and link arrived and was verified;
+1 when anything was refused, skipped or cut off (each is listed), when the
+other side declined, or when it could not connect; 2 bad usage; 130 Ctrl-C.
+An interrupted transfer is continued by running both sides again, the
+receiver with --resume: only the missing bytes are sent.
+
+Example:
+  qrtc send photos/ notes.txt             # then paste the answer of: qrtc receive TOKEN
+  qrtc send --to offer.png report.pdf     # answer the offer of: qrtc receive
+`
