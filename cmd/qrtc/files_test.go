@@ -132,3 +132,61 @@ func logStderr(t *testing.T, ps ...*proc) {
 		t.Logf("%s stderr:\n%s", p.name, strings.Join(p.stderr.all(), "\n"))
 	}
 }
+
+// treeOf lists the names beneath dir, for messages and checks.
+func treeOf(t *testing.T, dir string) []string {
+	t.Helper()
+	var names []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if rel, _ := filepath.Rel(dir, p); err == nil && rel != "." {
+			names = append(names, rel)
+		}
+		return nil
+	})
+	return names
+}
+
+// TestFilesDeclined answers n at the [Y/n] question on a terminal: both
+// sides exit 1 and nothing is written.
+func TestFilesDeclined(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	writeTestFile(t, filepath.Join(src, "secret.txt"), []byte("no thanks"), 0o644)
+	sender := startQRTC(t, "send", nil, append(sessionCmd("send"), filepath.Join(src, "secret.txt"))...)
+	master, terminal := openPTY(t)
+	receiver := startProc(t, "receive", nil, terminal, master, sessionCmd("receive", "--out", dst, sender.token())...)
+	sender.write(receiver.token() + "\n")
+	receiver.waitStderr(regexp.MustCompile(`^  secret\.txt \(9 B\)$`))
+	receiver.waitStderr(regexp.MustCompile(`^Accept\? \[Y/n\]$`))
+	receiver.write("maybe\n")
+	receiver.waitStderr(regexp.MustCompile(`^Please answer y or n\.$`))
+	receiver.write("n\n")
+	receiver.wantExit(1, "declined", "nothing was transferred")
+	sender.wantExit(1, "declined", "said no")
+	if names := treeOf(t, dst); len(names) != 0 {
+		t.Errorf("a declined transfer wrote %q", names)
+	}
+}
+
+// TestFilesExisting sends a file that exists at the receiver, which has no
+// --overwrite: it is kept, the other file arrives, and both sides say so
+// with numbers and exit 1. The question is answered on a pipe.
+func TestFilesExisting(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	writeTestFile(t, filepath.Join(src, "report.txt"), []byte("new report"), 0o644)
+	writeTestFile(t, filepath.Join(src, "other.txt"), []byte("other"), 0o644)
+	writeTestFile(t, filepath.Join(dst, "report.txt"), []byte("old report"), 0o600)
+	sender, receiver := startFiles(t, []string{filepath.Join(src, "report.txt"), filepath.Join(src, "other.txt")}, []string{"--out", dst})
+	receiver.waitStderr(regexp.MustCompile(`^  refused "report\.txt": a file of that name exists \(--overwrite replaces it\)$`))
+	receiver.write("y\n")
+	receiver.wantExit(1, "not everything was delivered", "1 of 2 files delivered")
+	sender.wantExit(1, "not everything was delivered", "1 of 2 files delivered")
+	sender.waitStderr(regexp.MustCompile(`^  not delivered: "report\.txt": the receiver refused it: a file of that name exists`))
+	if b, _ := os.ReadFile(filepath.Join(dst, "report.txt")); string(b) != "old report" {
+		t.Errorf("the existing file holds %q after the transfer", b)
+	}
+	if names := treeOf(t, dst); strings.Join(names, ",") != "other.txt,report.txt" {
+		t.Errorf("the folder holds %q, want other.txt and report.txt", names)
+	}
+}
