@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // startFiles starts qrtc send (which offers) with sendArgs and qrtc
@@ -188,5 +190,88 @@ func TestFilesExisting(t *testing.T) {
 	}
 	if names := treeOf(t, dst); strings.Join(names, ",") != "other.txt,report.txt" {
 		t.Errorf("the folder holds %q, want other.txt and report.txt", names)
+	}
+}
+
+// waitSize waits until the file at path holds at least n bytes.
+func waitSize(t *testing.T, path string, n int64) {
+	t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		if fi, err := os.Stat(path); err == nil && fi.Size() >= n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not reach %d bytes within %s", path, n, waitLimit)
+		}
+		time.Sleep(10 * time.Millisecond) // polls the file system, which sends no signal
+	}
+}
+
+// TestFilesResume kills the receiver at 40% of a large file, then runs both
+// sides again with --resume: only the rest is sent, and the whole file is
+// checked by SHA-256.
+func TestFilesResume(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	const size = 48 << 20
+	data := randomData(t, size)
+	writeTestFile(t, filepath.Join(src, "d", "small"), []byte("done before the cut"), 0o644)
+	writeTestFile(t, filepath.Join(src, "d", "z-big.bin"), data, 0o755)
+	part := filepath.Join(dst, "d", ".z-big.bin.qrtc-part")
+
+	sender, receiver := startFiles(t, []string{filepath.Join(src, "d")}, []string{"--yes", "--out", dst})
+	waitSize(t, part, size*4/10)
+	receiver.kill()
+	receiver.wait(waitLimit)
+	sender.wantExit(1, "vanished", "1 of 2 files delivered", "--resume")
+	fi, err := os.Stat(part)
+	if err != nil {
+		t.Fatalf("the temporary file is gone after the receiver was killed: %v", err)
+	}
+	kept := fi.Size()
+	t.Logf("the receiver was killed with %d of %d bytes in %s", kept, size, part)
+	if _, err := os.Stat(filepath.Join(dst, "d", "z-big.bin")); err == nil {
+		t.Fatalf("the cut file is in place")
+	}
+
+	sender, receiver = startFiles(t, []string{filepath.Join(src, "d")}, []string{"--yes", "--resume", "--out", dst})
+	sender.wantExit(0)
+	receiver.wantExit(0)
+	line := sender.waitStderr(regexp.MustCompile(`^sent 2 of 2 files, 3 of 3 entries, .* \(.* were already there\) in`))
+	t.Logf("resumed: %s", line)
+	sameFiles(t, filepath.Join(src, "d"), filepath.Join(dst, "d"))
+	if _, err := os.Stat(part); err == nil {
+		t.Errorf("the temporary file is left behind after the resumed transfer")
+	}
+	// The sender moved at most what was missing (plus the chunks the
+	// killed receiver had not yet written): far less than the whole.
+	m := regexp.MustCompile(`, ([0-9.]+) MB of 50\.3 MB`).FindStringSubmatch(line)
+	if m == nil {
+		t.Fatalf("cannot read the bytes moved from %q", line)
+	}
+	if moved, _ := strconv.ParseFloat(m[1], 64); moved*1e6 > float64(size-kept)+2e6 {
+		t.Errorf("the resumed transfer moved %s MB; %d bytes were missing", m[1], size-kept)
+	}
+}
+
+// TestFilesSenderKilled kills the sender in the middle: the receiver says
+// how much arrived, exits 1, keeps the temporary file for --resume and puts
+// nothing unverified in place.
+func TestFilesSenderKilled(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	const size = 48 << 20
+	writeTestFile(t, filepath.Join(src, "big.bin"), randomData(t, size), 0o644)
+	sender, receiver := startFiles(t, []string{filepath.Join(src, "big.bin")}, []string{"--yes", "--out", dst})
+	part := filepath.Join(dst, ".big.bin.qrtc-part")
+	waitSize(t, part, size*4/10)
+	sender.kill()
+	receiver.wantExit(1, "vanished", "0 of 1 files delivered", "--resume")
+	if _, err := os.Stat(part); err != nil {
+		t.Errorf("the temporary file is gone: %v", err)
+	}
+	if names := treeOf(t, dst); len(names) != 1 {
+		t.Errorf("the folder holds %q, want only the temporary file", names)
 	}
 }
