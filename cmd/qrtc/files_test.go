@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -273,5 +276,73 @@ func TestFilesSenderKilled(t *testing.T) {
 	}
 	if names := treeOf(t, dst); len(names) != 1 {
 		t.Errorf("the folder holds %q, want only the temporary file", names)
+	}
+}
+
+// TestFilesMany sends 10,000 small files in 100 folders.
+func TestFilesMany(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	tree := filepath.Join(src, "many")
+	for d := 0; d < 100; d++ {
+		dir := filepath.Join(tree, fmt.Sprintf("dir%03d", d))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for f := 0; f < 100; f++ {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("file%03d.txt", f)), []byte(fmt.Sprintf("file %d of folder %d\n", f, d)), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	start := time.Now()
+	sender, receiver := startFiles(t, []string{tree}, []string{"--yes", "--out", dst})
+	sender.wantExit(0)
+	receiver.wantExit(0)
+	t.Logf("10,000 files: %s from start to exit; %s", time.Since(start).Round(10*time.Millisecond),
+		sender.waitStderr(regexp.MustCompile(`^sent 10000 of 10000 files, 10101 of 10101 entries`)))
+	sameFiles(t, tree, filepath.Join(dst, "many"))
+}
+
+// TestFilesLarge sends one large file and checks its SHA-256: 1 GiB with
+// QRTC_LONG=1, 256 MiB otherwise (CI time on 2 cores).
+func TestFilesLarge(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 256 MiB; skipped with -short")
+	}
+	t.Parallel()
+	size := int64(256 << 20)
+	if os.Getenv("QRTC_LONG") == "1" {
+		size = 1 << 30
+	}
+	src, dst := t.TempDir(), t.TempDir()
+	f, err := os.Create(filepath.Join(src, "large.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.New()
+	if _, err := io.CopyN(io.MultiWriter(f, want), rand.Reader, size); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	sender, receiver := startFiles(t, []string{filepath.Join(src, "large.bin")}, []string{"--yes", "--out", dst})
+	sender.wantExitWithin(10*time.Minute, 0)
+	receiver.wantExitWithin(time.Minute, 0)
+	t.Logf("%d MiB: %s from start to exit; %s", size>>20, time.Since(start).Round(10*time.Millisecond),
+		sender.waitStderr(regexp.MustCompile(`^sent 1 of 1 files`)))
+	g, err := os.Open(filepath.Join(dst, "large.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	got := sha256.New()
+	if _, err := io.Copy(got, g); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Sum(nil), want.Sum(nil)) {
+		t.Fatalf("the received file's SHA-256 is %x, want %x", got.Sum(nil), want.Sum(nil))
 	}
 }
