@@ -4,10 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"sync"
+	"time"
 )
 
 // SendOptions configures Send.
@@ -81,11 +83,12 @@ func Send(ctx context.Context, c Conn, src *Source, opt SendOptions) (*Report, e
 	defer cancel()
 	go s.readAcks(rctx)
 
-	if err := s.sendFiles(ctx); err != nil {
-		return s.report(), err
+	err = s.sendFiles(ctx)
+	if err == nil {
+		_, err = sendMsg(ctx, c, buf, endMsg{})
 	}
-	if _, err := sendMsg(ctx, c, buf, endMsg{}); err != nil {
-		return s.report(), err
+	if err != nil {
+		return s.report(), s.why(err)
 	}
 	select {
 	case <-s.readerDone:
@@ -337,6 +340,22 @@ func (s *sender) report1(e Entry, fileDone int64) {
 	if s.progress != nil {
 		s.progress(Progress{Name: e.Name, FileDone: fileDone, FileSize: e.Size, Done: s.done, Total: s.src.Total})
 	}
+}
+
+// why prefers the receiver's own reason (its ERROR message) to the error
+// of a send that failed because the receiver stopped: the ERROR arrives
+// before the channel closes, but the reader may take a moment to read it.
+func (s *sender) why(err error) error {
+	timer := time.NewTimer(time.Second)
+	defer timer.Stop()
+	select {
+	case <-s.readerDone:
+		if errors.Is(s.readerErr, ErrAborted) || errors.Is(s.readerErr, ErrProtocol) {
+			return s.readerErr
+		}
+	case <-timer.C:
+	}
+	return err
 }
 
 // stopped returns why the receiver stopped early, or nil while it goes on.

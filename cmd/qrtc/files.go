@@ -197,20 +197,19 @@ func (s *session) transferError(rep *transfer.Report, err error, resumeHint stri
 	case errors.Is(err, transfer.ErrIncomplete):
 		return withCode(exitNoConnect, fmt.Errorf("qrtc: not everything was delivered: %s, %d not (listed above)", counts, len(rep.Problems)))
 	case errors.Is(err, transfer.ErrDeclined):
-		return withCode(exitNoConnect, fmt.Errorf("qrtc: %v; nothing was transferred", err))
+		return withCode(exitNoConnect, fmt.Errorf("qrtc: %s; nothing was transferred", strings.TrimPrefix(err.Error(), "transfer: ")))
 	case errors.Is(err, peer.ErrPeerGone), errors.Is(err, peer.ErrClosed):
 		return withCode(exitNoConnect, fmt.Errorf("%w before the transfer ended: %s%s", errPeerVanished, counts, resumeHint))
+	case errors.Is(err, transfer.ErrNoSpace):
+		resumeHint = "; free some space or receive into another folder (--out), then run both sides again (with --resume, what arrived is kept)"
 	}
-	return withCode(exitNoConnect, fmt.Errorf("qrtc: the transfer failed: %v; %s%s", err, counts, resumeHint))
+	return withCode(exitNoConnect, fmt.Errorf("qrtc: %s; %s%s", strings.TrimPrefix(err.Error(), "transfer: "), counts, resumeHint))
 }
 
-// finishFiles ends the session after a transfer: a graceful goodbye when
-// the protocol ended, at once otherwise.
-func (s *session) finishFiles(err error) {
-	if err != nil && !errors.Is(err, transfer.ErrIncomplete) && !errors.Is(err, transfer.ErrDeclined) {
-		s.p.Close()
-		return
-	}
+// finishFiles ends the session after a transfer: it delivers what is
+// still queued (the last acknowledgements, or the message that says why
+// this side stops) and says goodbye, for at most filesShutdown.
+func (s *session) finishFiles() {
 	ctx, cancel := context.WithTimeout(context.Background(), filesShutdown)
 	defer cancel()
 	_ = s.p.Shutdown(ctx) // the transfer's outcome is decided; this only says goodbye

@@ -8,12 +8,15 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/qrtc/qrtc/internal/netns"
 )
 
 // startFiles starts qrtc send (which offers) with sendArgs and qrtc
@@ -345,4 +348,78 @@ func TestFilesLarge(t *testing.T) {
 	if !bytes.Equal(got.Sum(nil), want.Sum(nil)) {
 		t.Fatalf("the received file's SHA-256 is %x, want %x", got.Sum(nil), want.Sum(nil))
 	}
+}
+
+// smallDisk mounts a file system of about 8 MB (ext4 in a file, on a loop
+// device) on a new folder and unmounts it when the test ends. It skips,
+// or fails under QRTC_REQUIRE_LAB, without root or mkfs.ext4.
+func smallDisk(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	img, mnt := filepath.Join(dir, "disk.img"), filepath.Join(dir, "mnt")
+	if os.Geteuid() != 0 {
+		netns.SkipUnlessRequired(t, fmt.Errorf("mounting a small file system needs root"))
+	}
+	if _, err := exec.LookPath("mkfs.ext4"); err != nil {
+		netns.SkipUnlessRequired(t, fmt.Errorf("mkfs.ext4 is not installed (apt-get install e2fsprogs)"))
+	}
+	if err := os.Mkdir(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, argv := range [][]string{
+		{"truncate", "-s", "8M", img},
+		{"mkfs.ext4", "-q", "-m", "0", "-F", img},
+		{"mount", "-o", "loop", img, mnt},
+	} {
+		if out, err := exec.Command(argv[0], argv[1:]...).CombinedOutput(); err != nil {
+			netns.SkipUnlessRequired(t, fmt.Errorf("%q: %v: %s", argv, err, out))
+		}
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount %s: %v: %s", mnt, err, out)
+		}
+	})
+	os.RemoveAll(filepath.Join(mnt, "lost+found"))
+	return mnt
+}
+
+// TestFilesDiskFull offers more than the receiver's disk holds: it
+// declines before writing. Then it fills the disk while a transfer that
+// fitted is running: the receiver stops with a clear error.
+func TestFilesDiskFull(t *testing.T) {
+	t.Parallel()
+	mnt := smallDisk(t)
+	src := t.TempDir()
+	writeTestFile(t, filepath.Join(src, "too-big.bin"), randomData(t, 12<<20), 0o644)
+	sender, receiver := startFiles(t, []string{filepath.Join(src, "too-big.bin")}, []string{"--yes", "--out", mnt})
+	receiver.wantExit(1, "not enough free space", "12582912 bytes")
+	sender.wantExit(1, "declined", "not enough free space")
+	if names := treeOf(t, mnt); len(names) != 0 {
+		t.Errorf("a transfer refused for space wrote %q", names)
+	}
+
+	// 4 MB fit; a file written beside them takes the room while they come.
+	writeTestFile(t, filepath.Join(src, "fits.bin"), randomData(t, 4<<20), 0o644)
+	sender, receiver = startFiles(t, []string{filepath.Join(src, "fits.bin")}, []string{"--yes", "--out", mnt})
+	receiver.waitStderr(regexp.MustCompile(`^Accepted \(--yes\)\.$`))
+	filler, err := os.Create(filepath.Join(mnt, "filler"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(filler, io.LimitReader(zeros{}, 8<<20)) // stops at ENOSPC
+	filler.Close()
+	receiver.wantExit(1, "disk is full")
+	sender.wantExit(1, "disk is full")
+	if _, err := os.Stat(filepath.Join(mnt, "fits.bin")); err == nil {
+		t.Errorf("a file that did not fit is in place")
+	}
+}
+
+// zeros reads as an endless stream of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

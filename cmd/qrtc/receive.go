@@ -78,7 +78,7 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 	if !start.IsZero() {
 		summary(st, "received", rep, time.Since(start), route(s.p))
 	}
-	s.finishFiles(err)
+	s.finishFiles()
 	hint := "; what arrived is kept: run both sides again, this one with --resume, to receive the rest"
 	if *resume {
 		hint = "; what arrived is kept: run both sides again with --resume to receive the rest"

@@ -64,7 +64,7 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 	if !start.IsZero() {
 		summary(st, "sent", rep, time.Since(start), route(s.p))
 	}
-	s.finishFiles(err)
+	s.finishFiles()
 	return s.transferError(rep, err, "; run both sides again, the receiver with --resume, to send the rest")
 }
 
