@@ -50,3 +50,21 @@ func ExampleVersion() {
 	// 122 5 <nil>
 	// 122 7 <nil>
 }
+
+// Choose the largest quiet zone with which a code fits an 80x24 terminal,
+// leaving three lines for text.
+func ExampleTerminalSize() {
+	text := strings.Repeat("QRTC", 24) // a 96-character token
+	for qz := 4; qz >= 1; qz-- {
+		cols, rows, err := qr.TerminalSize(text, qr.TerminalOptions{QuietZone: qz})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if cols <= 80 && rows+3 <= 24 {
+			fmt.Printf("quiet zone %d: %d columns by %d rows\n", qz, cols, rows)
+			break
+		}
+	}
+	// Output: quiet zone 2: 41 columns by 21 rows
+}

@@ -81,21 +81,49 @@ var sgrBasic = sgrColors{
 // sgrReset restores the terminal's default colours.
 const sgrReset = "\x1b[0m"
 
-// WriteTerminal draws text as a QR code for a terminal and writes it to w
-// in one call. Each line ends with "\n". It uses the smallest QR version
-// that holds text at opt.Level.
-func WriteTerminal(w io.Writer, text string, opt TerminalOptions) error {
+// TerminalSize returns how many columns and rows (lines) WriteTerminal
+// takes to draw text with opt, quiet zone included, so that a caller can
+// choose a quiet zone and a style that fit its terminal before drawing.
+func TerminalSize(text string, opt TerminalOptions) (cols, rows int, err error) {
+	qz, err := opt.quietZone()
+	if err != nil {
+		return 0, 0, err
+	}
+	s, err := encode(text, opt.Level)
+	if err != nil {
+		return 0, 0, err
+	}
+	n := s.size() + 2*qz
+	if opt.Style == StyleASCII {
+		return 2 * n, n, nil
+	}
+	return n, (n + 1) / 2, nil
+}
+
+// quietZone returns the quiet zone opt asks for, in modules.
+func (opt TerminalOptions) quietZone() (int, error) {
 	qz := opt.QuietZone
 	if qz == 0 {
 		qz = defaultQuietZone
 	}
 	if qz < 0 || qz > 16 {
-		return fmt.Errorf("%w: quiet zone %q modules: use 1 to 16, or 0 for the default 4",
+		return 0, fmt.Errorf("%w: quiet zone %q modules: use 1 to 16, or 0 for the default 4",
 			ErrInvalidOption, fmt.Sprint(opt.QuietZone))
 	}
 	if opt.Style != StyleHalfBlock && opt.Style != StyleASCII {
-		return fmt.Errorf("%w: style %q: use StyleHalfBlock or StyleASCII",
+		return 0, fmt.Errorf("%w: style %q: use StyleHalfBlock or StyleASCII",
 			ErrInvalidOption, fmt.Sprint(int(opt.Style)))
+	}
+	return qz, nil
+}
+
+// WriteTerminal draws text as a QR code for a terminal and writes it to w
+// in one call. Each line ends with "\n". It uses the smallest QR version
+// that holds text at opt.Level.
+func WriteTerminal(w io.Writer, text string, opt TerminalOptions) error {
+	qz, err := opt.quietZone()
+	if err != nil {
+		return err
 	}
 	s, err := encode(text, opt.Level)
 	if err != nil {

@@ -231,6 +231,7 @@ type sessionFlags struct {
 	png      string
 	tokenOut string
 	noQR     bool
+	copy     bool
 	ascii    bool
 	timeout  time.Duration
 	// gatherTimeout is how long to wait for the STUN and TURN servers'
@@ -252,6 +253,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.png, "png", "", "also write the QR code as a PNG image to `FILE`")
 	fs.StringVar(&f.tokenOut, "token-out", "", "also write the token to `FILE` (atomically)")
 	fs.BoolVar(&f.noQR, "no-qr", false, "do not draw the QR code on the terminal")
+	fs.BoolVar(&f.copy, "copy", false, "also copy the line for the other computer to the clipboard, with the OSC 52 sequence that kitty, iTerm2, WezTerm, foot, Windows Terminal, xterm (with allowWindowOps) and tmux (with set-clipboard on) understand")
 	fs.BoolVar(&f.ascii, "ascii", false, "draw the QR code with ASCII characters (for terminals without Unicode)")
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "how long to wait for the other side to connect")
 	fs.DurationVar(&f.gatherTimeout, "gather-timeout", peer.DefaultGatherTimeout, "how long to wait for STUN/TURN servers before showing the token; raise it on slow links, where a TURN server's relay address may come late")

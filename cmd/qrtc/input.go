@@ -137,7 +137,11 @@ type tokenReader struct {
 // It returns the token text and the description it holds.
 func (tr *tokenReader) read(ctx context.Context, prompt string, check func(token string, d sdpcompact.Description) error) (string, sdpcompact.Description, error) {
 	for {
-		tr.st.say("%s", prompt)
+		if tr.interactive {
+			fmt.Fprint(tr.st.err, prompt+" ") // the cursor waits on the prompt's line
+		} else {
+			tr.st.say("%s", prompt)
+		}
 		token, d, err := tr.readOne(ctx)
 		if err == nil {
 			err = check(token, d)

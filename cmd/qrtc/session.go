@@ -43,7 +43,7 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 	}
 	defer s.close()
 
-	if err := s.offerAndAccept("Show this to the other side; they run: qrtc answer TOKEN (or the path of a photo of the code)"); err != nil {
+	if err := s.offerAndAccept(fmt.Sprintf("On the other computer, run qrtc answer TOKEN, or qrtc answer PHOTO with a photo of this code. Then paste the answer it shows here, within %s.", inWords(f.timeout))); err != nil {
 		return err
 	}
 	return s.connectAndChat()
@@ -83,7 +83,7 @@ func (s *session) offerAndAccept(instructions string) error {
 		}
 		return nil
 	}
-	_, answer, err := tr.read(s.waitCtx, "Paste the answer token, or the path of a photo of the answer's QR code, then press Enter:", check)
+	_, answer, err := tr.read(s.waitCtx, "Paste the answer (or a photo's path), then press Enter:", check)
 	if err != nil {
 		return s.waitError(err, "no answer")
 	}
@@ -109,7 +109,7 @@ func runAnswer(ctx context.Context, st *stdio, args []string) error {
 	if len(pos) > 1 {
 		return failf(exitBadInput, "give one offer token or image path, or none to paste it at the prompt", "qrtc answer: too many arguments (%d)", len(pos))
 	}
-	s, err := startAnswer(ctx, st, &f, pos, "Show this to the other side; they paste it (or the path of a photo of the code) into their qrtc offer")
+	s, err := startAnswer(ctx, st, &f, pos, "Paste the line below into the other side's qrtc offer, or give it the path of a photo of this code.")
 	if err != nil {
 		return err
 	}
@@ -160,7 +160,7 @@ func (s *session) answerOffer(pos []string, offer sdpcompact.Description, check 
 	st := s.st
 	if len(pos) == 0 {
 		tr := &tokenReader{lines: s.lines, st: st, interactive: st.inTTY}
-		_, d, err := tr.read(s.waitCtx, "Paste the offer token, or the path of a photo of the offer's QR code, then press Enter:", check)
+		_, d, err := tr.read(s.waitCtx, "Paste the offer (or a photo's path), then press Enter:", check)
 		if err != nil {
 			return s.waitError(err, "no offer")
 		}
@@ -244,7 +244,10 @@ func (s *session) close() {
 }
 
 // show hands out the own token: one line on stdout (data), the optional
-// files, and the QR code with instructions on stderr (people).
+// files, and on stderr (people) the QR code, what it is, the instructions
+// and, under them, the line the other side copies: when instructions name
+// "qrtc CMD TOKEN", that command with the token, else the token alone (see
+// copyLine). On a terminal it all fits the screen (see showCode).
 func (s *session) show(token, kind, instructions string) error {
 	if s.f.verbose {
 		for _, c := range sdpCandidates(strings.Join(s.p.LocalCandidates(), "\n")) {
@@ -270,12 +273,12 @@ func (s *session) show(token, kind, instructions string) error {
 	if _, err := fmt.Fprintln(s.st.out, token); err != nil {
 		return stdoutError(err)
 	}
-	if !s.f.noQR {
-		if err := qr.WriteTerminal(s.st.err, token, s.st.terminalOptions(s.st.errTTY, s.f.ascii)); err != nil {
-			s.st.say("qrtc: cannot draw the QR code (%v); use the token line instead", err)
-		}
+	line := copyLine(instructions, token)
+	caption := fmt.Sprintf("This is your %s (%d characters). %s", kind, len(token), captionText(instructions))
+	s.st.showCode(token, caption, line, s.f.noQR, s.f.ascii, 1)
+	if s.f.copy {
+		s.st.copyToClipboard(line)
 	}
-	s.st.say("This is your %s (%d characters). %s", kind, len(token), instructions)
 	return nil
 }
 
@@ -291,8 +294,17 @@ func (s *session) connectAndChat() error {
 
 // connect waits for the data channel and prints the verification phrase.
 func (s *session) connect() error {
-	s.st.say("Waiting for the other side to connect (up to %s)...", s.f.timeout)
-	if err := s.p.WaitOpen(s.waitCtx); err != nil {
+	what, limit := "Connecting to the other side", peer.DefaultConnectTimeout
+	if s.answering {
+		what, limit = "Waiting for the other side to connect", peer.DefaultAnswerWait
+	}
+	if dl, ok := s.waitCtx.Deadline(); ok {
+		limit = min(limit, time.Until(dl).Round(time.Second))
+	}
+	stop := s.st.waiting(what, limit, !s.f.verbose)
+	err := s.p.WaitOpen(s.waitCtx)
+	stop()
+	if err != nil {
 		return s.connectError("could not connect", err)
 	}
 	s.cancel() // --timeout no longer applies once connected

@@ -22,6 +22,9 @@ type stdio struct {
 	outTTY bool
 	errTTY bool
 	getenv func(string) string
+	// size, when stderr is a terminal, reads its width and height in
+	// characters; ok is false when the terminal does not tell.
+	size func() (width, height int, ok bool)
 	// flagSet is the FlagSet whose help parseFlags printed last: it lets
 	// completion and the man page list every command's flags.
 	flagSet *flag.FlagSet
@@ -29,7 +32,7 @@ type stdio struct {
 
 // newStdio wraps the standard streams and finds out which are terminals.
 func newStdio(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *stdio {
-	return &stdio{
+	st := &stdio{
 		in:     stdin,
 		out:    stdout,
 		err:    &lockedWriter{w: stderr},
@@ -38,6 +41,13 @@ func newStdio(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) str
 		errTTY: isTerminal(stderr),
 		getenv: getenv,
 	}
+	if f, ok := stderr.(fder); ok && st.errTTY {
+		st.size = func() (int, int, bool) {
+			w, h, err := term.GetSize(int(f.Fd()))
+			return w, h, err == nil && w > 0 && h > 0
+		}
+	}
+	return st
 }
 
 // say prints one line for people on stderr.

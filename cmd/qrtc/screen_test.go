@@ -1,0 +1,390 @@
+package main
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qrtc/qrtc/internal/netns"
+	"github.com/qrtc/qrtc/qr"
+)
+
+// tmuxTerm is a terminal of a given size, run by a tmux server of the
+// test's own, in which a command runs as a person would see it.
+type tmuxTerm struct {
+	t    *testing.T
+	sock string
+}
+
+// startTmux starts cmd (a shell command line) in a width x height tmux
+// window with env set. The server ends with the test.
+func startTmux(t *testing.T, width, height int, env []string, options [][]string, cmd string) *tmuxTerm {
+	t.Helper()
+	if _, err := exec.LookPath("tmux"); err != nil {
+		netns.SkipUnlessRequired(t, fmt.Errorf("tmux is not installed: %w", err))
+	}
+	dir, err := os.MkdirTemp("", "qrtc-tmux-") // short: a socket path has at most 107 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := &tmuxTerm{t: t, sock: filepath.Join(dir, "s")}
+	t.Cleanup(func() {
+		exec.Command("tmux", "-S", tm.sock, "kill-server").Run()
+		os.RemoveAll(dir)
+	})
+	line := "exec env -u NO_COLOR -u COLORFGBG " + strings.Join(env, " ") + " " + cmd
+	args := []string{"-S", tm.sock, "-f", "/dev/null", "new-session", "-d", "-x", strconv.Itoa(width), "-y", strconv.Itoa(height), line, ";",
+		"set-option", "-g", "remain-on-exit", "on"}
+	for _, o := range options {
+		args = append(append(args, ";"), o...)
+	}
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	return tm
+}
+
+// capture returns the visible screen: with the colour sequences (escapes)
+// or as plain text with wrapped lines joined (for reading the copy line).
+func (tm *tmuxTerm) capture(escapes bool) string {
+	tm.t.Helper()
+	args := []string{"-S", tm.sock, "capture-pane", "-p"}
+	if escapes {
+		args = append(args, "-e", "-N") // -N: trailing cells (coloured spaces) too
+	} else {
+		args = append(args, "-J")
+	}
+	out, err := exec.Command("tmux", args...).Output()
+	if err != nil {
+		tm.t.Fatalf("tmux capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+// waitFor polls the screen until re matches it (a condition, not a timed
+// assertion; bounded by waitLimit).
+func (tm *tmuxTerm) waitFor(re *regexp.Regexp) string {
+	tm.t.Helper()
+	deadline := time.Now().Add(waitLimit)
+	for {
+		screen := tm.capture(false)
+		if re.MatchString(screen) {
+			return screen
+		}
+		if time.Now().After(deadline) {
+			tm.t.Fatalf("the screen never showed %q; it shows:\n%s", re, screen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// historySize is how many lines have scrolled off the top.
+func (tm *tmuxTerm) historySize() int {
+	out, err := exec.Command("tmux", "-S", tm.sock, "display-message", "-p", "#{history_size}").Output()
+	if err != nil {
+		tm.t.Fatalf("tmux display-message: %v", err)
+	}
+	n, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	return n
+}
+
+// screenTheme is the default colours of a rendered terminal.
+type screenTheme struct {
+	name   string
+	fg, bg color.RGBA
+}
+
+var (
+	lightTheme = screenTheme{"light", color.RGBA{0x1e, 0x1e, 0x1e, 0xff}, color.RGBA{0xfa, 0xfa, 0xf5, 0xff}}
+	darkTheme  = screenTheme{"dark", color.RGBA{0xd4, 0xd4, 0xd4, 0xff}, color.RGBA{0x1e, 0x1e, 0x2e, 0xff}}
+)
+
+// renderScreen draws a captured screen (lines with SGR colour sequences)
+// as a terminal shows it: cells of 8x16 pixels, half blocks as half cells,
+// spaces as background, any other character as a block of ink in the
+// middle of its cell, as a glyph's strokes are.
+func renderScreen(screen string, width int, th screenTheme) *image.RGBA {
+	const cw, ch = 8, 16
+	lines := strings.Split(strings.TrimSuffix(screen, "\n"), "\n")
+	img := image.NewRGBA(image.Rect(0, 0, width*cw+2*cw, len(lines)*ch+2*ch))
+	draw.Draw(img, img.Bounds(), image.NewUniform(th.bg), image.Point{}, draw.Src)
+	fill := func(x0, y0, x1, y1 int, c color.RGBA) {
+		draw.Draw(img, image.Rect(cw+x0, ch+y0, cw+x1, ch+y1), image.NewUniform(c), image.Point{}, draw.Src)
+	}
+	// tmux writes a colour only where it changes, also across line ends.
+	fg, bg := th.fg, th.bg
+	for row, l := range lines {
+		col := 0
+		for _, tok := range sgrSplit.FindAllString(l, -1) {
+			if strings.HasPrefix(tok, "\x1b[") {
+				fg, bg = applyColors(tok[2:len(tok)-1], fg, bg, th)
+				continue
+			}
+			for _, r := range tok {
+				x, y := col*cw, row*ch
+				fill(x, y, x+cw, y+ch, bg)
+				switch r {
+				case ' ':
+				case '▀':
+					fill(x, y, x+cw, y+ch/2, fg)
+				case '▄':
+					fill(x, y+ch/2, x+cw, y+ch, fg)
+				case '█':
+					fill(x, y, x+cw, y+ch, fg)
+				case '#':
+					fill(x, y, x+cw, y+ch, fg) // an ASCII code's ink: a full cell
+				default:
+					fill(x+2, y+4, x+cw-2, y+ch-4, fg)
+				}
+				col++
+			}
+		}
+	}
+	return img
+}
+
+// sgrSplit splits a line into SGR sequences and runs of text.
+var sgrSplit = regexp.MustCompile("\x1b\\[[0-9;]*m|[^\x1b]+")
+
+// applyColors applies the parameters of one SGR sequence.
+func applyColors(params string, fg, bg color.RGBA, th screenTheme) (color.RGBA, color.RGBA) {
+	ps := strings.Split(params, ";")
+	num := func(i int) int {
+		if i >= len(ps) {
+			return 0
+		}
+		n, _ := strconv.Atoi(ps[i])
+		return n
+	}
+	for i := 0; i < len(ps); i++ {
+		switch n := num(i); {
+		case n == 0:
+			fg, bg = th.fg, th.bg
+		case n == 39:
+			fg = th.fg
+		case n == 49:
+			bg = th.bg
+		case n >= 30 && n <= 37:
+			fg = basicColor(n - 30)
+		case n >= 40 && n <= 47:
+			bg = basicColor(n - 40)
+		case (n == 38 || n == 48) && num(i+1) == 5:
+			c := color256(num(i + 2))
+			if n == 38 {
+				fg = c
+			} else {
+				bg = c
+			}
+			i += 2
+		}
+	}
+	return fg, bg
+}
+
+func basicColor(i int) color.RGBA {
+	c := color.RGBA{0, 0, 0, 0xff}
+	if i&1 != 0 {
+		c.R = 0xcd
+	}
+	if i&2 != 0 {
+		c.G = 0xcd
+	}
+	if i&4 != 0 {
+		c.B = 0xcd
+	}
+	return c
+}
+
+func color256(n int) color.RGBA {
+	switch {
+	case n < 16:
+		return basicColor(n % 8)
+	case n < 232:
+		n -= 16
+		lv := func(v int) uint8 {
+			if v == 0 {
+				return 0
+			}
+			return uint8(55 + 40*v)
+		}
+		return color.RGBA{lv(n / 36), lv(n / 6 % 6), lv(n % 6), 0xff}
+	}
+	v := uint8(8 + 10*(n-232))
+	return color.RGBA{v, v, v, 0xff}
+}
+
+// offerCmd is a "qrtc offer" with one loopback candidate: a 96-character
+// token, a version 5 code, as a computer with one address makes.
+func offerCmd(extra ...string) string {
+	return qrtcBin + " offer --stun none --loopback --interface lo --ipv4 " + strings.Join(extra, " ")
+}
+
+// copyLineRE finds the copy line of an offer on a screen whose wrapped
+// lines are joined.
+var copyLineRE = regexp.MustCompile(`(?m)^qrtc answer (QRTC1O[0-9A-Z]+)$`)
+
+// TestScreenFits runs "qrtc offer" in terminals of several sizes and
+// themes: when the prompt appears, the screen holds the whole code, which
+// a rendering of the screen decodes to the token of the copy line under
+// it; a terminal too small gets one line that says so.
+func TestScreenFits(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		width, height int
+		theme         screenTheme
+		env           []string
+	}{
+		{80, 24, lightTheme, []string{"TERM=xterm-256color"}},
+		{80, 24, darkTheme, []string{"TERM=xterm-256color"}},
+		{80, 24, lightTheme, []string{"TERM=xterm-256color", "NO_COLOR=1"}},
+		{80, 24, lightTheme, []string{"TERM=xterm"}}, // eight colours
+		{50, 45, darkTheme, []string{"TERM=xterm-256color"}},
+		{100, 50, darkTheme, []string{"TERM=xterm-256color"}},
+	} {
+		t.Run(fmt.Sprintf("%dx%d %s %s", c.width, c.height, c.theme.name, strings.Join(c.env, " ")), func(t *testing.T) {
+			t.Parallel()
+			tm := startTmux(t, c.width, c.height, c.env, nil, offerCmd())
+			plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+			m := copyLineRE.FindStringSubmatch(plain)
+			if m == nil {
+				t.Fatalf("no copy line \"qrtc answer QRTC1O...\" on the screen:\n%s", plain)
+			}
+			if n := tm.historySize(); n > 2 {
+				t.Errorf("%d lines scrolled off the top; only the stdout token (up to 2 lines) may", n)
+			}
+			screen := tm.capture(true)
+			if first := strings.SplitN(screen, "\n", 2)[0]; strings.ContainsAny(first, "▀▄█") {
+				t.Errorf("the top row of the screen is inside the code, not its quiet zone: %q", first)
+			}
+			img := renderScreen(screen, c.width, c.theme)
+			got, err := qr.Decode(img)
+			if err != nil || got != m[1] {
+				savePNG(t, img)
+				t.Fatalf("decoding a rendering of the %dx%d screen: %q, %v; want the copy line's token %q\n%s", c.width, c.height, got, err, m[1], plain)
+			}
+		})
+	}
+}
+
+// TestScreenTooSmall: a terminal that cannot hold the code gets one line
+// with the size needed and --png FILE, the copy line, and no stripes.
+func TestScreenTooSmall(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		width, height int
+		extra         []string
+		want          string
+	}{
+		{40, 20, nil, `qrtc: this terminal \(40x20\) is too small for the QR code, which needs \d+x\d+: enlarge it, or use --png FILE`},
+		{80, 24, []string{"--ascii"}, `qrtc: this terminal \(80x24\) is too small for the ASCII QR code, which needs 78x\d+: enlarge it, or use --png FILE`},
+	} {
+		t.Run(fmt.Sprintf("%dx%d %s", c.width, c.height, c.extra), func(t *testing.T) {
+			t.Parallel()
+			tm := startTmux(t, c.width, c.height, []string{"TERM=xterm-256color"}, nil, offerCmd(c.extra...))
+			screen := tm.waitFor(regexp.MustCompile(`Paste the answer`))
+			if !regexp.MustCompile(c.want).MatchString(screen) {
+				t.Errorf("the screen does not say %q:\n%s", c.want, screen)
+			}
+			if strings.ContainsAny(screen, "▀▄█#") || copyLineRE.FindString(screen) == "" {
+				t.Errorf("want no code and the copy line; the screen shows:\n%s", screen)
+			}
+		})
+	}
+}
+
+// TestScreenASCII: --ascii fits 80 columns when the terminal is tall
+// enough, and its rendering decodes.
+func TestScreenASCII(t *testing.T) {
+	t.Parallel()
+	tm := startTmux(t, 80, 50, []string{"TERM=xterm-256color"}, nil, offerCmd("--ascii"))
+	plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+	m := copyLineRE.FindStringSubmatch(plain)
+	if m == nil {
+		t.Fatalf("no copy line on the screen:\n%s", plain)
+	}
+	img := renderScreen(tm.capture(true), 80, lightTheme)
+	if got, err := qr.Decode(img); err != nil || got != m[1] {
+		savePNG(t, img)
+		t.Fatalf("decoding a rendering of the --ascii screen: %q, %v; want %q\n%s", got, err, m[1], plain)
+	}
+}
+
+// TestScreenAnswerAndWaiting: the answer side fits 80x24 too, with its
+// token as the copy line and a waiting line that says for how long; the
+// offer side, once the answer is pasted, says it connects for up to 30 s.
+func TestScreenAnswerAndWaiting(t *testing.T) {
+	t.Parallel()
+	offerer := startQRTC(t, "offer", nil, "offer", "--stun", "none", "--loopback", "--interface", "lo", "--ipv4", "--no-qr")
+	offer := offerer.token()
+	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, qrtcBin+" answer --stun none --loopback --interface lo --ipv4 "+offer)
+	plain := tm.waitFor(regexp.MustCompile(`Waiting for the other side to connect, up to 15 minutes \(1[45]:\d\d left\)`))
+	m := regexp.MustCompile(`(?m)^(QRTC1A[0-9A-Z]+)$`).FindStringSubmatch(plain)
+	if m == nil {
+		t.Fatalf("no answer token to copy on the screen:\n%s", plain)
+	}
+	img := renderScreen(tm.capture(true), 80, darkTheme)
+	if got, err := qr.Decode(img); err != nil || got != m[1] {
+		savePNG(t, img)
+		t.Fatalf("decoding a rendering of the answer's screen: %q, %v; want %q\n%s", got, err, m[1], plain)
+	}
+
+	// An answer whose maker is gone: the offer side connects, and says
+	// for how long it will try.
+	tm2 := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, offerCmd())
+	tm2.waitFor(regexp.MustCompile(`Paste the answer`))
+	dead := startQRTC(t, "answer", nil, "answer", "--stun", "none", "--loopback", "--interface", "lo", "--ipv4", "--no-qr",
+		copyLineRE.FindStringSubmatch(tm2.capture(false))[1])
+	answer := dead.token()
+	dead.kill()
+	if out, err := exec.Command("tmux", "-S", tm2.sock, "send-keys", answer, "Enter").CombinedOutput(); err != nil {
+		t.Fatalf("tmux send-keys: %v\n%s", err, out)
+	}
+	tm2.waitFor(regexp.MustCompile(`Connecting to the other side, up to 30 s \(0:[0-3]\d left\)`))
+}
+
+// TestCopyToClipboard: --copy puts the copy line on the clipboard of a
+// terminal that takes OSC 52 (tmux with set-clipboard on keeps it as its
+// paste buffer).
+func TestCopyToClipboard(t *testing.T) {
+	t.Parallel()
+	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, [][]string{{"set-option", "-g", "set-clipboard", "on"}}, offerCmd("--copy"))
+	plain := tm.waitFor(regexp.MustCompile(`Paste the answer`))
+	m := copyLineRE.FindStringSubmatch(plain)
+	if m == nil {
+		t.Fatalf("no copy line on the screen:\n%s", plain)
+	}
+	deadline := time.Now().Add(waitLimit)
+	for {
+		out, err := exec.Command("tmux", "-S", tm.sock, "show-buffer").Output()
+		if err == nil && string(out) == "qrtc answer "+m[1] {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("tmux show-buffer = %q, %v; want %q", out, err, "qrtc answer "+m[1])
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// savePNG keeps a rendering that did not decode, for a person to look at.
+func savePNG(t *testing.T, img image.Image) {
+	t.Helper()
+	f, err := os.CreateTemp("", "qrtc-screen-*.png")
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if png.Encode(f, img) == nil {
+		t.Logf("the rendering is kept in %s", f.Name())
+	}
+}
