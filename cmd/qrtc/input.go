@@ -137,8 +137,10 @@ type tokenReader struct {
 // It returns the token text and the description it holds.
 func (tr *tokenReader) read(ctx context.Context, prompt string, check func(token string, d sdpcompact.Description) error) (string, sdpcompact.Description, error) {
 	for {
-		if tr.interactive {
-			fmt.Fprint(tr.st.err, prompt+" ") // the cursor waits on the prompt's line
+		if tr.interactive && tr.st.errTTY {
+			// The cursor waits on the prompt's line; the terminal's echo
+			// of Enter ends it.
+			fmt.Fprint(tr.st.err, prompt+" ")
 		} else {
 			tr.st.say("%s", prompt)
 		}
