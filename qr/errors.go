@@ -40,3 +40,9 @@ var ErrImageTooLarge = errors.New("qr: image too large")
 var ErrNoCode = errors.New("qr: no QR code found in the image: " +
 	"try more light, holding the camera closer and straighter, keeping the code in focus, " +
 	"or pasting the text token instead")
+
+// ErrBadFrame is returned when the sizes given with a raw frame
+// (DecodeFrameRGBA, DecodeFrameGray) do not describe pixels the buffer
+// holds: a width or height that is not positive, a stride shorter than a
+// row, or a buffer too short for the last row.
+var ErrBadFrame = errors.New("qr: bad frame")

@@ -3,6 +3,9 @@ package qr_test
 import (
 	"bytes"
 	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
 	"strings"
 
 	"github.com/qrtc/qrtc/qr"
@@ -67,4 +70,25 @@ func ExampleTerminalSize() {
 		}
 	}
 	// Output: quiet zone 2: 41 columns by 21 rows
+}
+
+// Read a code from a video frame as a browser's canvas hands it over:
+// width by height RGBA pixels, 4 bytes each.
+func ExampleDecodeFrameRGBA() {
+	img, err := qr.Image("QRTC1:HELLO-PEER", qr.PNGOptions{ModuleSize: 4})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// A 640x480 frame with the code in the middle.
+	frame := image.NewNRGBA(image.Rect(0, 0, 640, 480))
+	draw.Draw(frame, frame.Bounds(), image.NewUniform(color.Gray{200}), image.Point{}, draw.Src)
+	draw.Draw(frame, img.Bounds().Add(image.Pt(250, 170)), img, image.Point{}, draw.Src)
+	text, err := qr.DecodeFrameRGBA(frame.Pix, 640, 480, frame.Stride)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(text)
+	// Output: QRTC1:HELLO-PEER
 }
