@@ -1,0 +1,436 @@
+package rendezvous
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/qrtc/qrtc/cpace"
+)
+
+// Config sets up a Rendezvous. The zero value uses the public mainline DHT
+// and the local network.
+type Config struct {
+	// Bootstrap lists DHT nodes as host:port to start from; nil means
+	// DefaultBootstrap (the public mainline DHT). An empty, non-nil list
+	// with NoDHT unset starts from the cache only.
+	Bootstrap []string
+	// NoDHT turns the DHT off (the local network only).
+	NoDHT bool
+	// CacheFile keeps the DHT routing table between runs for fast starts
+	// ("" for none); see DefaultCacheFile.
+	CacheFile string
+	// DHTListen is the local UDP address of the DHT client (default
+	// ":0"); DHTConn, if set, is used instead (tests wrap it to imitate
+	// delay and loss).
+	DHTListen string
+	DHTConn   net.PacketConn
+	// Multicast is the group:port of the local-network path (default
+	// DefaultMulticast); NoMulticast turns it off.
+	Multicast   string
+	NoMulticast bool
+	// PollInterval is how often the closest nodes are asked for the other
+	// side's item and multicast items are sent (default 400 ms).
+	PollInterval time.Duration
+	// Rand is the source of randomness (default crypto/rand).
+	Rand io.Reader
+	// Logf, if set, receives progress lines (which transport delivered
+	// what), for a -v flag.
+	Logf func(format string, args ...any)
+}
+
+func (c *Config) pollInterval() time.Duration {
+	if c.PollInterval > 0 {
+		return c.PollInterval
+	}
+	return 400 * time.Millisecond
+}
+func (c *Config) queryTimeout() time.Duration     { return 800 * time.Millisecond }
+func (c *Config) lookupTimeout() time.Duration    { return 5 * time.Second }
+func (c *Config) relookupInterval() time.Duration { return 60 * time.Second }
+func (c *Config) republishInterval() time.Duration {
+	return 20 * time.Second
+}
+func (c *Config) sendRate() float64 { return 200 }
+
+// liveFor is how old an item may be and still show a waiting session (its
+// side republishes every 20 s).
+const liveFor = 2 * time.Minute
+
+// channelID is CPace's CI: it binds the run to this protocol and version.
+var channelID = []byte("qrtc rendezvous v1")
+
+// Rendezvous finds the other side of a code over the DHT and the local
+// network. Close it when done.
+type Rendezvous struct {
+	cfg    Config
+	rand   io.Reader
+	dht    *dhtTransport
+	mc     *multicastTransport
+	mu     sync.Mutex
+	subs   map[[20]byte]chan item
+	closed chan struct{}
+	once   sync.Once
+	// Warnings says why a transport is off (e.g. no multicast interface).
+	warnings []string
+}
+
+// item is one message as a transport delivered it.
+type item struct {
+	seq int64
+	msg []byte
+	via string
+}
+
+// New starts the transports: the DHT client and the multicast listener.
+// It fails only if neither can start.
+func New(cfg Config) (*Rendezvous, error) {
+	r := &Rendezvous{cfg: cfg, rand: cfg.Rand, subs: map[[20]byte]chan item{}, closed: make(chan struct{})}
+	if r.rand == nil {
+		r.rand = rand.Reader
+	}
+	if !cfg.NoDHT {
+		d, err := newDHT(r, &r.cfg)
+		if err != nil {
+			r.warnings = append(r.warnings, fmt.Sprintf("DHT off: %v", err))
+		} else {
+			r.dht = d
+		}
+	}
+	if !cfg.NoMulticast {
+		group := cfg.Multicast
+		if group == "" {
+			group = DefaultMulticast
+		}
+		m, err := newMulticast(r, group)
+		if err != nil {
+			r.warnings = append(r.warnings, fmt.Sprintf("local network path off: %v", err))
+		} else {
+			r.mc = m
+		}
+	}
+	if r.dht == nil && r.mc == nil {
+		return nil, fmt.Errorf("%w: %v", ErrNoTransport, r.warnings)
+	}
+	return r, nil
+}
+
+// Warnings says which transport could not start, and why.
+func (r *Rendezvous) Warnings() []string { return append([]string(nil), r.warnings...) }
+
+// Close stops the transports. It is idempotent.
+func (r *Rendezvous) Close() {
+	r.once.Do(func() {
+		close(r.closed)
+		if r.dht != nil {
+			r.dht.close()
+		}
+		if r.mc != nil {
+			r.mc.close()
+		}
+	})
+}
+
+func (r *Rendezvous) logf(format string, args ...any) {
+	if r.cfg.Logf != nil {
+		r.cfg.Logf(format, args...)
+	}
+}
+
+// subscribe returns the channel of the items of slot s and asks the
+// transports to watch it.
+func (r *Rendezvous) subscribe(s *slot) chan item {
+	r.mu.Lock()
+	ch, ok := r.subs[s.target]
+	if !ok {
+		ch = make(chan item, 64)
+		r.subs[s.target] = ch
+	}
+	r.mu.Unlock()
+	if r.dht != nil {
+		r.dht.watch(s)
+	}
+	return ch
+}
+
+// publish makes msg this side's item of slot s on every transport.
+func (r *Rendezvous) publish(s *slot, msg []byte) {
+	if r.dht != nil {
+		r.dht.publish(s, msg)
+	}
+	if r.mc != nil {
+		r.mc.publish(s, msg)
+	}
+}
+
+func (r *Rendezvous) deliver(s *slot, seq int64, msg []byte, via string) {
+	r.deliverTarget(s.target, seq, msg, via)
+}
+
+// deliverTarget hands an item to the session watching its slot; items of
+// other slots, and items that come faster than they are read, are dropped
+// (they come again).
+func (r *Rendezvous) deliverTarget(target [20]byte, seq int64, msg []byte, via string) {
+	r.mu.Lock()
+	ch := r.subs[target]
+	r.mu.Unlock()
+	if ch == nil {
+		return
+	}
+	select {
+	case ch <- item{seq: seq, msg: msg, via: via}:
+	default:
+	}
+}
+
+// NewCode makes a code with n words (0 for DefaultWords) whose number no
+// waiting session uses, as far as the transports can tell within about a
+// second.
+func (r *Rendezvous) NewCode(ctx context.Context, n int) (Code, error) {
+	for range 5 {
+		c, err := NewCode(r.rand, n)
+		if err != nil {
+			return Code{}, err
+		}
+		if err := r.CheckFree(ctx, c.Number); err == nil {
+			return c, nil
+		} else if !errors.Is(err, ErrNumberBusy) {
+			return Code{}, err
+		}
+	}
+	return Code{}, fmt.Errorf("%w: five random numbers were all in use", ErrNumberBusy)
+}
+
+// CheckFree looks for a waiting session on number (an item in the offering
+// slot published in the last two minutes) for up to about a second, or until
+// the DHT lookup ends.
+func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
+	s := slotFor(number, roleOffer)
+	ch := r.subscribe(&s)
+	defer r.unsubscribe(&s)
+	wait := time.NewTimer(1500 * time.Millisecond)
+	defer wait.Stop()
+	for {
+		select {
+		case it := <-ch:
+			m, err := parseMessage(it.msg)
+			if err == nil && (m.typ == typeHello) && time.Since(time.UnixMilli(it.seq)) < liveFor {
+				return fmt.Errorf("%w: %d", ErrNumberBusy, number)
+			}
+		case <-wait.C:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (r *Rendezvous) unsubscribe(s *slot) {
+	r.mu.Lock()
+	delete(r.subs, s.target)
+	r.mu.Unlock()
+	if r.dht != nil {
+		r.dht.unwatch(s)
+	}
+}
+
+// Offer runs the offering side of code: it publishes the hello, waits for
+// a joiner, checks the joiner's confirmation, sends token (the offer)
+// sealed, and returns the joiner's token (the answer). A join or answer for
+// this session that does not open burns the code: Offer returns ErrBurned
+// and tells the joiner so.
+func (r *Rendezvous) Offer(ctx context.Context, code Code, token string) (string, error) {
+	if len(token) > MaxTokenSize {
+		return "", fmt.Errorf("%w: %d bytes, at most %d", ErrTokenTooLong, len(token), MaxTokenSize)
+	}
+	var sidA [sidSize]byte
+	if _, err := io.ReadFull(r.rand, sidA[:]); err != nil {
+		return "", fmt.Errorf("rendezvous: cannot read random bytes: %w", err)
+	}
+	a, err := cpace.Start(r.rand, cpace.Initiator, []byte(code.String()), channelID, sidA[:], nil)
+	if err != nil {
+		return "", err
+	}
+	own, other := slotFor(code.Number, roleOffer), slotFor(code.Number, roleJoin)
+	in := r.subscribe(&other)
+	defer r.unsubscribe(&other)
+	hello := &message{typ: typeHello, sidA: sidA, share: a.Share()}
+	r.publish(&own, hello.marshal())
+	var k *keys
+	var sidB [sidSize]byte
+	for {
+		var it item
+		select {
+		case it = <-in:
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-r.closed:
+			return "", ErrClosed
+		}
+		m, err := parseMessage(it.msg)
+		if err != nil || m.sidA != sidA {
+			continue // garbage, a stale item or another session: burns nothing
+		}
+		switch {
+		case m.typ == typeJoin && k == nil:
+			isk, err := a.Finish(m.share, m.sidB[:])
+			if err == nil {
+				k, err = deriveKeys(isk, sidA, m.sidB)
+				if err != nil {
+					return "", err
+				}
+				_, err = open(k.join, m)
+			}
+			if err != nil {
+				r.logf("a join for this session did not open (via %s): the code is burned", it.via)
+				r.publish(&own, (&message{typ: typeBurned, sidA: sidA, sidB: m.sidB}).marshal())
+				r.linger(ctx)
+				return "", ErrBurned
+			}
+			sidB = m.sidB
+			r.logf("the other side joined (via %s); sending the offer", it.via)
+			offer := &message{typ: typeOffer, sidA: sidA, sidB: sidB}
+			seal(k.offer, offer, []byte(token))
+			r.publish(&own, offer.marshal())
+		case m.typ == typeAnswer && k != nil && m.sidB == sidB:
+			answer, err := open(k.answer, m)
+			if err != nil {
+				r.logf("the answer did not open (via %s): the code is burned", it.via)
+				r.publish(&own, (&message{typ: typeBurned, sidA: sidA, sidB: sidB}).marshal())
+				r.linger(ctx)
+				return "", ErrBurned
+			}
+			r.logf("got the answer (via %s)", it.via)
+			return string(answer), nil
+		case m.typ == typeBurned && k != nil && m.sidB == sidB:
+			return "", fmt.Errorf("%w (the other side refused this session)", ErrBurned)
+		}
+	}
+}
+
+// linger keeps the transports publishing a little longer, so that the
+// other side learns of a burn.
+func (r *Rendezvous) linger(ctx context.Context) {
+	t := time.NewTimer(3 * r.cfg.pollInterval())
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	case <-r.closed:
+	}
+}
+
+// Session is the joining side of a code after Join: it holds the offer
+// and sends the answer.
+type Session struct {
+	r     *Rendezvous
+	own   slot
+	other slot
+	sidA  [sidSize]byte
+	sidB  [sidSize]byte
+	k     *keys
+	offer string
+	in    chan item
+}
+
+// Offer returns the offering side's token.
+func (s *Session) Offer() string { return s.offer }
+
+// Join runs the joining side of code: it finds the newest hello on the
+// code's number, answers with its own share and a confirmation, and returns
+// once the offer arrived and opened. A newer hello (another session on the
+// same number, after a stale one) restarts the exchange and burns nothing;
+// an offer for this session that does not open burns the code (ErrBurned).
+func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
+	s := &Session{r: r, own: slotFor(code.Number, roleJoin), other: slotFor(code.Number, roleOffer)}
+	s.in = r.subscribe(&s.other)
+	var b *cpace.State
+	var helloSeq int64
+	have := false
+	for {
+		var it item
+		select {
+		case it = <-s.in:
+		case <-ctx.Done():
+			r.unsubscribe(&s.other)
+			return nil, ctx.Err()
+		case <-r.closed:
+			return nil, ErrClosed
+		}
+		m, err := parseMessage(it.msg)
+		if err != nil {
+			continue
+		}
+		switch {
+		case m.typ == typeHello && (!have || (m.sidA != s.sidA && it.seq > helloSeq)):
+			// The newest hello wins: an older one is a stale session.
+			if _, err := io.ReadFull(r.rand, s.sidB[:]); err != nil {
+				return nil, fmt.Errorf("rendezvous: cannot read random bytes: %w", err)
+			}
+			s.sidA, helloSeq, have = m.sidA, it.seq, true
+			b, err = cpace.Start(r.rand, cpace.Responder, []byte(code.String()), channelID, s.sidA[:], s.sidB[:])
+			if err != nil {
+				return nil, err
+			}
+			isk, err := b.Finish(m.share, nil)
+			if err != nil {
+				have = false // a hello with a bad share: skip it (it carries no secret)
+				continue
+			}
+			if s.k, err = deriveKeys(isk, s.sidA, s.sidB); err != nil {
+				return nil, err
+			}
+			join := &message{typ: typeJoin, sidA: s.sidA, sidB: s.sidB, share: b.Share()}
+			seal(s.k.join, join, nil)
+			r.logf("found the other side (via %s); joining", it.via)
+			r.publish(&s.own, join.marshal())
+		case have && m.sidA == s.sidA && m.sidB == s.sidB && m.typ == typeOffer:
+			offer, err := open(s.k.offer, m)
+			if err != nil {
+				r.logf("the offer did not open (via %s): the code is burned", it.via)
+				r.publish(&s.own, (&message{typ: typeBurned, sidA: s.sidA, sidB: s.sidB}).marshal())
+				r.linger(ctx)
+				return nil, ErrBurned
+			}
+			r.logf("got the offer (via %s)", it.via)
+			s.offer = string(offer)
+			return s, nil
+		case have && m.sidA == s.sidA && m.sidB == s.sidB && m.typ == typeBurned:
+			return nil, fmt.Errorf("%w (the other side refused this code)", ErrBurned)
+		}
+	}
+}
+
+// Answer sends the answer token sealed, and keeps it published until ctx
+// ends or Close: call it, then connect, then Close.
+func (s *Session) Answer(token string) error {
+	if len(token) > MaxTokenSize {
+		return fmt.Errorf("%w: %d bytes, at most %d", ErrTokenTooLong, len(token), MaxTokenSize)
+	}
+	m := &message{typ: typeAnswer, sidA: s.sidA, sidB: s.sidB}
+	seal(s.k.answer, m, []byte(token))
+	s.r.publish(&s.own, m.marshal())
+	return nil
+}
+
+// WaitBurned returns ErrBurned if the offering side refuses the answer
+// before ctx ends (it cannot open it), and nil when ctx ends.
+func (s *Session) WaitBurned(ctx context.Context) error {
+	for {
+		select {
+		case it := <-s.in:
+			if m, err := parseMessage(it.msg); err == nil && m.typ == typeBurned && m.sidA == s.sidA && m.sidB == s.sidB {
+				return fmt.Errorf("%w (the other side refused the answer)", ErrBurned)
+			}
+		case <-ctx.Done():
+			return nil
+		case <-s.r.closed:
+			return nil
+		}
+	}
+}

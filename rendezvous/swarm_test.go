@@ -1,0 +1,94 @@
+package rendezvous
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qrtc/qrtc/internal/dhtswarm"
+)
+
+var (
+	swarmOnce sync.Once
+	swarm     *dhtswarm.Swarm
+	swarmErr  error
+)
+
+// testSwarm is one private swarm of 30 loopback nodes shared by the tests.
+func testSwarm(t testing.TB) *dhtswarm.Swarm {
+	t.Helper()
+	swarmOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		swarm, swarmErr = dhtswarm.Start(ctx, dhtswarm.Options{Nodes: 30})
+	})
+	if swarmErr != nil {
+		t.Fatalf("starting the swarm: %v", swarmErr)
+	}
+	return swarm
+}
+
+func dhtOnly(t testing.TB, sw *dhtswarm.Swarm) *Rendezvous {
+	t.Helper()
+	r, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true})
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	t.Cleanup(r.Close)
+	return r
+}
+
+// exchange runs both sides; joinCode is what the joiner typed.
+func exchange(ctx context.Context, t *testing.T, off, join *Rendezvous, code, joinCode Code) (gotOffer, gotAnswer string, offErr, joinErr error) {
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		gotAnswer, offErr = off.Offer(ctx, code, "OFFER-TOKEN")
+	}()
+	s, joinErr := join.Join(ctx, joinCode)
+	if joinErr == nil {
+		gotOffer = s.Offer()
+		joinErr = s.Answer("ANSWER-TOKEN")
+	}
+	wg.Wait()
+	return
+}
+
+func TestExchangeOverDHT(t *testing.T) {
+	sw := testSwarm(t)
+	a, b := dhtOnly(t, sw), dhtOnly(t, sw)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code, err := a.NewCode(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	offer, answer, offErr, joinErr := exchange(ctx, t, a, b, code, code)
+	if offErr != nil || joinErr != nil {
+		t.Fatalf("exchange with code %s: offer side %v, join side %v", code, offErr, joinErr)
+	}
+	if offer != "OFFER-TOKEN" || answer != "ANSWER-TOKEN" {
+		t.Errorf("exchange gave offer %q, answer %q", offer, answer)
+	}
+	t.Logf("exchange took %v", time.Since(start))
+}
+
+func TestWrongCodeBurns(t *testing.T) {
+	sw := testSwarm(t)
+	a, b := dhtOnly(t, sw), dhtOnly(t, sw)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	code, _ := a.NewCode(ctx, 0)
+	wrong := Code{Number: code.Number, Words: []string{code.Words[1], code.Words[0]}}
+	if wrong.String() == code.String() {
+		wrong.Words[0] = "zebra"
+	}
+	_, _, offErr, joinErr := exchange(ctx, t, a, b, code, wrong)
+	if !errors.Is(offErr, ErrBurned) || !errors.Is(joinErr, ErrBurned) {
+		t.Errorf("exchange with a wrong code: offer side %v, join side %v; want ErrBurned on both", offErr, joinErr)
+	}
+}
