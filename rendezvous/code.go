@@ -130,13 +130,3 @@ func Completions(prefix string) []string {
 	}
 	return out
 }
-
-// wordIndex returns the 8 bits a word stands for.
-func wordIndex(w string) int {
-	for i, x := range words {
-		if x == w {
-			return i
-		}
-	}
-	return -1
-}

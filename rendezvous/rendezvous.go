@@ -35,7 +35,7 @@ type Config struct {
 	Multicast   string
 	NoMulticast bool
 	// PollInterval is how often the closest nodes are asked for the other
-	// side's item and multicast items are sent (default 400 ms).
+	// side's item and multicast items are sent (default 300 ms).
 	PollInterval time.Duration
 	// Rand is the source of randomness (default crypto/rand).
 	Rand io.Reader
@@ -48,9 +48,9 @@ func (c *Config) pollInterval() time.Duration {
 	if c.PollInterval > 0 {
 		return c.PollInterval
 	}
-	return 400 * time.Millisecond
+	return 300 * time.Millisecond
 }
-func (c *Config) queryTimeout() time.Duration     { return 800 * time.Millisecond }
+func (c *Config) queryTimeout() time.Duration     { return 600 * time.Millisecond }
 func (c *Config) lookupTimeout() time.Duration    { return 5 * time.Second }
 func (c *Config) relookupInterval() time.Duration { return 60 * time.Second }
 func (c *Config) republishInterval() time.Duration {
@@ -206,23 +206,47 @@ func (r *Rendezvous) NewCode(ctx context.Context, n int) (Code, error) {
 	return Code{}, fmt.Errorf("%w: five random numbers were all in use", ErrNumberBusy)
 }
 
-// CheckFree looks for a waiting session on number (an item in the offering
-// slot published in the last two minutes) for up to about a second, or until
-// the DHT lookup ends.
+// CheckFree looks for a waiting session on number for 1.5 seconds and
+// returns ErrNumberBusy if it finds one: a hello published in the last two
+// minutes, or an offer of the last two minutes whose answer is not in the
+// joining slot yet. Finished and burned sessions leave the number free.
 func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
-	s := slotFor(number, roleOffer)
-	ch := r.subscribe(&s)
-	defer r.unsubscribe(&s)
+	offering, joining := slotFor(number, roleOffer), slotFor(number, roleJoin)
+	ch, jch := r.subscribe(&offering), r.subscribe(&joining)
+	defer r.unsubscribe(&offering)
+	defer r.unsubscribe(&joining)
 	wait := time.NewTimer(1500 * time.Millisecond)
 	defer wait.Stop()
+	offers := map[[2 * sidSize]byte]bool{} // live offers: sidA || sidB
+	done := map[[2 * sidSize]byte]bool{}   // answered or burned
+	sids := func(m *message) (k [2 * sidSize]byte) {
+		copy(k[:], m.sidA[:])
+		copy(k[sidSize:], m.sidB[:])
+		return k
+	}
 	for {
 		select {
 		case it := <-ch:
 			m, err := parseMessage(it.msg)
-			if err == nil && (m.typ == typeHello) && time.Since(time.UnixMilli(it.seq)) < liveFor {
+			if err != nil || time.Since(time.UnixMilli(it.seq)) > liveFor {
+				continue
+			}
+			switch m.typ {
+			case typeHello:
 				return fmt.Errorf("%w: %d", ErrNumberBusy, number)
+			case typeOffer:
+				offers[sids(m)] = true
+			}
+		case it := <-jch:
+			if m, err := parseMessage(it.msg); err == nil && (m.typ == typeAnswer || m.typ == typeBurned) {
+				done[sids(m)] = true
 			}
 		case <-wait.C:
+			for k := range offers {
+				if !done[k] {
+					return fmt.Errorf("%w: %d", ErrNumberBusy, number)
+				}
+			}
 			return nil
 		case <-ctx.Done():
 			return ctx.Err()
@@ -259,6 +283,9 @@ func (r *Rendezvous) Offer(ctx context.Context, code Code, token string) (string
 	own, other := slotFor(code.Number, roleOffer), slotFor(code.Number, roleJoin)
 	in := r.subscribe(&other)
 	defer r.unsubscribe(&other)
+	if r.dht != nil {
+		r.dht.slotState(&own)
+	}
 	hello := &message{typ: typeHello, sidA: sidA, share: a.Share()}
 	r.publish(&own, hello.marshal())
 	var k *keys
@@ -349,6 +376,9 @@ func (s *Session) Offer() string { return s.offer }
 func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
 	s := &Session{r: r, own: slotFor(code.Number, roleJoin), other: slotFor(code.Number, roleOffer)}
 	s.in = r.subscribe(&s.other)
+	if r.dht != nil {
+		r.dht.slotState(&s.own) // look up the own slot now, to put at once later
+	}
 	var b *cpace.State
 	var helloSeq int64
 	have := false

@@ -242,10 +242,12 @@ type sessionFlags struct {
 	ifaces        stringList
 	ipv4          bool
 	ipv6          bool
+	code          codeFlags // short codes instead of tokens (code.go)
 }
 
 // register adds the session flags to fs.
 func (f *sessionFlags) register(fs *flag.FlagSet) {
+	f.code.register(fs)
 	fs.Var(&f.stun, "stun", "STUN server `URL` (stun:host:port), repeatable; \"none\" for host candidates only (default "+strings.Join(defaultSTUN, ", ")+")")
 	fs.Var(&f.turn, "turn", "TURN server `URL` (turn:host:port?transport=udp), repeatable; needs --turn-user and --turn-pass")
 	fs.StringVar(&f.turnUser, "turn-user", "", "user `name` for the TURN servers")

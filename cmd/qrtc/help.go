@@ -76,6 +76,7 @@ everything sent has been delivered.
 
 Example:
   qrtc offer --png offer.png       # then paste the answer, or type: answer.jpg
+  qrtc offer --code                # a short code to read aloud (4821-guitar-orange) instead of a token
   qrtc offer --token-out offer.txt | tee chat.log   # stdout: the token, then messages
   QRTC_TURN_PASS=secret qrtc offer --turn turn:relay.example.org:3478 --turn-user alice
   qrtc offer --ipv4 --interface eth0   # a computer with Docker bridges or many IPv6 addresses
@@ -100,6 +101,7 @@ is printed on stdout, one per line (line breaks escaped, see "qrtc --help"). End
 Example:
   qrtc answer offer.jpg
   qrtc answer QRTC...              # the token Alice sent by mail or chat
+  qrtc answer 4821-guitar-orange   # the code of "qrtc offer --code", read to you over the phone
   qrtc answer --stun none --no-qr --token-out answer.txt offer.png
 `
 

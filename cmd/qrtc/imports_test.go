@@ -47,6 +47,9 @@ func TestImportRules(t *testing.T) {
 		module + "/stream": {module + "/peer", module + "/qr", module + "/sdpcompact", module + "/transfer", "github.com/pion/", "github.com/skip2", "github.com/makiuchi-d"},
 		// cpace is a published PAKE on ristretto255: nothing of qrtc, no network.
 		module + "/cpace": {module + "/", "github.com/pion/", "github.com/anacrolix/", "net"},
+		// rendezvous carries tokens as opaque strings: it knows nothing of
+		// SDP, QR codes or WebRTC.
+		module + "/rendezvous": {module + "/sdpcompact", module + "/qr", module + "/peer", "github.com/pion/", "github.com/skip2", "github.com/makiuchi-d"},
 	}
 	for pkg, bad := range forbidden {
 		list, ok := deps[pkg]
@@ -83,7 +86,7 @@ func TestImportRules(t *testing.T) {
 
 // libraryPackages are the public library packages, relative to the module
 // root: they never print, log, exit or panic.
-var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream"}
+var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream", "rendezvous"}
 
 // TestLibrariesDoNotPrint reads the non-test Go files of the library
 // packages and fails on what only cmd/qrtc may do: import "log" (or

@@ -62,6 +62,9 @@ func (s *session) offerAndAccept(instructions string) error {
 	if err != nil {
 		return encodeOwnError("offer", err)
 	}
+	if s.f.code.code {
+		return s.acceptByCode(offer, token)
+	}
 	if err := s.show(token, "offer", instructions); err != nil {
 		return err
 	}
@@ -125,6 +128,9 @@ func startAnswer(ctx context.Context, st *stdio, f *sessionFlags, pos []string, 
 	cfg, err := f.peerConfig(st)
 	if err != nil {
 		return nil, err
+	}
+	if f.code.code || (len(pos) == 1 && looksLikeCode(pos[0])) {
+		return startAnswerByCode(ctx, st, f, cfg, pos)
 	}
 	var offer sdpcompact.Description
 	check := func(_ string, d sdpcompact.Description) error {

@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/qrtc/qrtc/peer"
+	"github.com/qrtc/qrtc/rendezvous"
+	"github.com/qrtc/qrtc/sdpcompact"
+)
+
+// codeFlags are the flags of short codes, part of every session command's
+// flags: the offering side hands out a code ("qrtc offer --code"), the
+// answering side takes it ("qrtc answer CODE", or --code for a prompt).
+type codeFlags struct {
+	code      bool   // offering side: hand out a code; answering side: prompt for one
+	words     int    // secret words of a new code
+	number    int    // --code-number: the code's number, 0 for random
+	bootstrap string // --dht-bootstrap: host:port,... or "none"
+	noLAN     bool
+}
+
+// register adds the code flags to fs.
+func (c *codeFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&c.code, "code", false, "exchange by a short code (4821-guitar-orange) instead of tokens: the offering side prints the code, the answering side reads it at a prompt (or takes it as its argument); the tokens travel over the BitTorrent DHT or the local network, sealed with the code")
+	fs.IntVar(&c.words, "code-words", rendezvous.DefaultWords, "with --code, offering side: secret words of the code, 2 (16 bits) or 3 (24 bits)")
+	fs.IntVar(&c.number, "code-number", 0, "with --code, offering side: the code's `number` (1-9999; default random), refused while another waiting session uses it")
+	fs.StringVar(&c.bootstrap, "dht-bootstrap", "", "with a code: DHT bootstrap nodes as `host:port,...` instead of the public BitTorrent DHT's; \"none\" for the local network only")
+	fs.BoolVar(&c.noLAN, "no-lan", false, "with a code: do not look for the other side on the local network (multicast)")
+}
+
+// looksLikeCode tells a short code from a token or a file name: a number,
+// then words.
+func looksLikeCode(s string) bool {
+	if _, err := os.Stat(s); err == nil {
+		return false // a file of that name: an image
+	}
+	_, err := rendezvous.ParseCode(s)
+	if err == nil {
+		return true
+	}
+	head, _, ok := strings.Cut(strings.TrimSpace(s), "-")
+	return ok && head != "" && strings.Trim(head, "0123456789") == ""
+}
+
+// open starts the rendezvous transports; verbose reports their progress.
+func (c *codeFlags) open(st *stdio, verbose bool) (*rendezvous.Rendezvous, error) {
+	cfg := rendezvous.Config{NoMulticast: c.noLAN}
+	switch strings.TrimSpace(c.bootstrap) {
+	case "":
+	case "none":
+		cfg.NoDHT = true
+	default:
+		cfg.Bootstrap = strings.Split(c.bootstrap, ",")
+	}
+	if cfg.NoDHT && cfg.NoMulticast {
+		return nil, failf(exitBadInput, "drop one of them", "--dht-bootstrap none with --no-lan leaves no way to find the other side")
+	}
+	if !cfg.NoDHT {
+		cfg.CacheFile = dhtCacheFile(cfg.Bootstrap)
+	}
+	if verbose {
+		cfg.Logf = func(format string, args ...any) { st.say("qrtc -v: "+format, args...) }
+	}
+	r, err := rendezvous.New(cfg)
+	if err != nil {
+		return nil, failf(exitNoConnect, "check the network, or exchange tokens instead of a code", "cannot start the rendezvous: %w", err)
+	}
+	for _, w := range r.Warnings() {
+		st.say("qrtc: warning: %s", w)
+	}
+	return r, nil
+}
+
+// dhtCacheFile is where the DHT routing table is kept between runs: one
+// file per bootstrap list, so that a private DHT's nodes never mix with the
+// public one's. "" when there is no cache directory.
+func dhtCacheFile(bootstrap []string) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	name := "dht-nodes"
+	if bootstrap != nil {
+		h := sha256.Sum256([]byte(strings.Join(bootstrap, ",")))
+		name = fmt.Sprintf("dht-nodes-%x", h[:6])
+	}
+	return filepath.Join(dir, "qrtc", name)
+}
+
+// offerByCode makes a code, shows it (stdout, as the token would be) and
+// returns the token the other side sends back for token, which is this
+// side's own. rv must be closed by the caller once the connection is up.
+func offerByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Rendezvous, token string) (string, error) {
+	if c.words < rendezvous.MinWords || c.words > rendezvous.MaxWords {
+		return "", failf(exitBadInput, "use --code-words 2 (16 secret bits) or 3 (24 bits)", "--code-words %d is not 2 or 3", c.words)
+	}
+	if c.number < 0 || c.number > 9999 {
+		return "", failf(exitBadInput, "use a number from 1 to 9999, or leave --code-number out", "--code-number %d is out of range", c.number)
+	}
+	var code rendezvous.Code
+	var err error
+	if c.number != 0 {
+		if code, err = rendezvous.NewCode(nil, c.words); err == nil {
+			code.Number = c.number
+			err = rv.CheckFree(ctx, c.number)
+		}
+	} else {
+		code, err = rv.NewCode(ctx, c.words)
+	}
+	if err != nil {
+		return "", codeError(err)
+	}
+	if _, err := fmt.Fprintln(st.out, code); err != nil {
+		return "", stdoutError(err)
+	}
+	st.say("Your code is %s. Tell it to the other side; they run: qrtc answer %s", code, code)
+	st.say("Waiting for the other side (over the BitTorrent DHT and the local network)...")
+	answer, err := rv.Offer(ctx, code, token)
+	if err != nil {
+		return "", codeError(err)
+	}
+	return answer, nil
+}
+
+// joinByCode finds the other side of text (a code typed on the command line
+// or, when text is "", at a prompt on lines) and returns its token and the
+// session to send this side's token with.
+func joinByCode(ctx context.Context, st *stdio, rv *rendezvous.Rendezvous, text string, lines *lineReader) (string, *rendezvous.Session, error) {
+	code, err := readCode(ctx, st, text, lines)
+	if err != nil {
+		return "", nil, err
+	}
+	st.say("Looking for the other side of %s (over the BitTorrent DHT and the local network)...", code)
+	s, err := rv.Join(ctx, code)
+	if err != nil {
+		return "", nil, codeError(err)
+	}
+	return s.Offer(), s, nil
+}
+
+// readCode parses text, or prompts for a code until one parses. Words may
+// be shortened to any start only one word has.
+func readCode(ctx context.Context, st *stdio, text string, lines *lineReader) (rendezvous.Code, error) {
+	if text != "" {
+		code, err := rendezvous.ParseCode(text)
+		if err != nil {
+			return rendezvous.Code{}, failf(exitBadInput, "type the code as the other side's qrtc shows it, like 4821-guitar-orange", "%w", err)
+		}
+		return code, nil
+	}
+	for {
+		st.say("Type the code the other side gave you (like 4821-guitar-orange; the first letters of a word are enough), then press Enter:")
+		select {
+		case l := <-lines.lines:
+			if l.err != nil {
+				return rendezvous.Code{}, failf(exitBadInput, "type the code the other side's qrtc shows", "%w: no code was typed", errNoInput)
+			}
+			code, err := rendezvous.ParseCode(l.text)
+			if err == nil {
+				return code, nil
+			}
+			st.say("qrtc: %v", err)
+			if !st.inTTY {
+				return rendezvous.Code{}, failf(exitBadInput, "type the code as the other side's qrtc shows it, like 4821-guitar-orange", "%w", err)
+			}
+		case <-ctx.Done():
+			return rendezvous.Code{}, ctx.Err()
+		}
+	}
+}
+
+// codeError turns a rendezvous error into words and an exit code.
+func codeError(err error) error {
+	switch {
+	case errors.Is(err, rendezvous.ErrBurned):
+		return withTodo(exitBadInput, "start again with a new code (qrtc offer --code)", reword(err, "wrong code, or someone tried to guess it; nothing was connected"))
+	case errors.Is(err, rendezvous.ErrNumberBusy):
+		return failf(exitNoConnect, "pick another --code-number, or leave it out for a random one", "%w", err)
+	case errors.Is(err, rendezvous.ErrTokenTooLong):
+		return failf(exitNoConnect, candidateFlagsHint, "%w", err)
+	}
+	return err
+}
+
+// acceptByCode is the rest of the offering side with --code once the offer
+// is made: the answer comes over the rendezvous instead of standard input,
+// and is applied.
+func (s *session) acceptByCode(offer sdpcompact.Description, token string) error {
+	rv, err := s.f.code.open(s.st, s.f.verbose)
+	if err != nil {
+		return err
+	}
+	defer rv.Close()
+	for _, w := range s.p.GatherWarnings() {
+		s.st.say("qrtc: warning: %s", w)
+	}
+	answerTok, err := offerByCode(s.waitCtx, s.st, &s.f.code, rv, token)
+	if err != nil {
+		return s.waitError(err, "no answer")
+	}
+	answer, err := sdpcompact.Decode(answerTok)
+	if err == nil {
+		err = sdpcompact.CheckAnswer(answerTok, offer)
+	}
+	if err != nil {
+		// It opened with the code, so the other side's qrtc sent it.
+		return failf(exitBadInput, "check that both sides run the same qrtc version", "the other side sent an answer this qrtc cannot use: %w", err)
+	}
+	s.remoteSDP = answer.SDP
+	if err := s.p.Accept(s.waitCtx, answer.SDP); err != nil {
+		if s.waitCtx.Err() != nil {
+			return s.waitError(s.waitCtx.Err(), "could not apply the answer")
+		}
+		return failf(exitBadInput, "start again with a new code", "cannot use the other side's answer: %w", err)
+	}
+	return nil
+}
+
+// startAnswerByCode is the answering side with a code (pos[0], or a prompt
+// when pos is empty): the offer comes over the rendezvous, the answer goes
+// back the same way and stays published until the channel opens, so it
+// returns a connected session (or an error).
+func startAnswerByCode(ctx context.Context, st *stdio, f *sessionFlags, cfg peer.Config, pos []string) (*session, error) {
+	text := ""
+	if len(pos) == 1 {
+		text = pos[0]
+		if _, err := readCode(ctx, st, text, nil); err != nil {
+			return nil, err
+		}
+	}
+	rv, err := f.code.open(st, f.verbose)
+	if err != nil {
+		return nil, err
+	}
+	defer rv.Close()
+	s, err := newSession(ctx, st, f, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.answerByCode(rv, text); err != nil {
+		s.close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// answerByCode gets the offer by code, answers it, sends the answer back
+// and waits until the channel opens or the other side refuses the answer.
+func (s *session) answerByCode(rv *rendezvous.Rendezvous, text string) error {
+	offerTok, js, err := joinByCode(s.waitCtx, s.st, rv, text, s.lines)
+	if err != nil {
+		return s.waitError(err, "no offer")
+	}
+	offer, err := sdpcompact.Decode(offerTok)
+	if err == nil && offer.Type != sdpcompact.Offer {
+		err = fmt.Errorf("%w: got an %s", errWrongType, offer.Type)
+	}
+	if err != nil {
+		return failf(exitBadInput, "check that both sides run the same qrtc version", "the other side sent an offer this qrtc cannot use: %w", err)
+	}
+	s.remoteSDP, s.answering = offer.SDP, true
+	sdp, err := s.p.Answer(s.waitCtx, offer.SDP)
+	if err != nil {
+		if s.waitCtx.Err() != nil {
+			return s.waitError(s.waitCtx.Err(), "could not answer")
+		}
+		return failf(exitBadInput, "start again with a new code", "cannot answer the other side's offer: %w", err)
+	}
+	token, err := sdpcompact.EncodeAnswer(sdpcompact.Description{Type: sdpcompact.Answer, SDP: sdp}, offer)
+	if err != nil {
+		return encodeOwnError("answer", err)
+	}
+	if err := js.Answer(token); err != nil {
+		return codeError(err)
+	}
+	s.st.say("Got the offer; the answer is on its way. Waiting for the other side to connect (up to %s)...", s.f.timeout)
+	ctx, stop := context.WithCancel(s.waitCtx)
+	defer stop()
+	burned := make(chan error, 1)
+	go func() { burned <- js.WaitBurned(ctx) }() // exits when ctx ends
+	opened := make(chan error, 1)
+	go func() { opened <- s.p.WaitOpen(ctx) }() // exits when ctx ends
+	select {
+	case err := <-burned:
+		if err != nil {
+			return codeError(err)
+		}
+		return s.connectError("could not connect", <-opened)
+	case err := <-opened:
+		if err != nil {
+			return s.connectError("could not connect", err)
+		}
+	}
+	return nil
+}
