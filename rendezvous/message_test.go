@@ -134,3 +134,21 @@ func FuzzParseCode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzParsePacket: whatever arrives on the multicast group is ignored or
+// parsed into a packet that writes back the same bytes.
+func FuzzParsePacket(f *testing.F) {
+	var target [20]byte
+	f.Add(packet(target, 1733234567890, (&message{typ: typeBurned}).marshal()))
+	f.Add([]byte(multicastMagic))
+	f.Add([]byte("M-SEARCH * HTTP/1.1"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		target, seq, msg, ok := parsePacket(b)
+		if !ok {
+			return
+		}
+		if got := packet(target, seq, msg); !bytes.Equal(got, b) {
+			t.Fatalf("parsePacket(%x) then packet = %x", b, got)
+		}
+	})
+}

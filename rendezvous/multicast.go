@@ -91,9 +91,7 @@ func (m *multicastTransport) publish(s *slot, msg []byte) {
 	m.mu.Lock()
 	seq := max(time.Now().UnixMilli(), m.seqs[s.target]+1)
 	m.seqs[s.target] = seq
-	p := append([]byte(multicastMagic), s.target[:]...)
-	p = binary.BigEndian.AppendUint64(p, uint64(seq))
-	m.items[s.target] = append(p, msg...)
+	m.items[s.target] = packet(s.target, seq, msg)
 	m.mu.Unlock()
 	m.sendAll()
 }
@@ -142,16 +140,29 @@ func (m *multicastTransport) receive() {
 			}
 			continue
 		}
-		p := buf[:n]
-		if n < len(multicastMagic)+20+8 || string(p[:len(multicastMagic)]) != multicastMagic {
-			continue
+		if target, seq, msg, ok := parsePacket(buf[:n]); ok {
+			m.r.deliverTarget(target, seq, msg, "lan")
 		}
-		p = p[len(multicastMagic):]
-		var target [20]byte
-		copy(target[:], p)
-		seq := int64(binary.BigEndian.Uint64(p[20:]))
-		m.r.deliverTarget(target, seq, append([]byte(nil), p[28:]...), "lan")
 	}
+}
+
+// parsePacket reads a multicast packet: magic, target, seq, message. The
+// message is a copy; ok is false for anything else on the group.
+func parsePacket(p []byte) (target [20]byte, seq int64, msg []byte, ok bool) {
+	if len(p) < len(multicastMagic)+20+8 || string(p[:len(multicastMagic)]) != multicastMagic {
+		return target, 0, nil, false
+	}
+	p = p[len(multicastMagic):]
+	copy(target[:], p)
+	seq = int64(binary.BigEndian.Uint64(p[20:]))
+	return target, seq, append([]byte(nil), p[28:]...), true
+}
+
+// packet writes a multicast packet.
+func packet(target [20]byte, seq int64, msg []byte) []byte {
+	p := append([]byte(multicastMagic), target[:]...)
+	p = binary.BigEndian.AppendUint64(p, uint64(seq))
+	return append(p, msg...)
 }
 
 func (m *multicastTransport) close() {

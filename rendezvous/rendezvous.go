@@ -343,7 +343,7 @@ func (r *Rendezvous) Offer(ctx context.Context, code Code, token string) (string
 // linger keeps the transports publishing a little longer, so that the
 // other side learns of a burn.
 func (r *Rendezvous) linger(ctx context.Context) {
-	t := time.NewTimer(3 * r.cfg.pollInterval())
+	t := time.NewTimer(max(2*time.Second, 5*r.cfg.pollInterval()))
 	defer t.Stop()
 	select {
 	case <-t.C:

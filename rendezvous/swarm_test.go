@@ -3,6 +3,8 @@ package rendezvous
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -90,5 +92,66 @@ func TestWrongCodeBurns(t *testing.T) {
 	_, _, offErr, joinErr := exchange(ctx, t, a, b, code, wrong)
 	if !errors.Is(offErr, ErrBurned) || !errors.Is(joinErr, ErrBurned) {
 		t.Errorf("exchange with a wrong code: offer side %v, join side %v; want ErrBurned on both", offErr, joinErr)
+	}
+}
+
+// TestStaleHelloGivesWay: the hello of an offering side that died before
+// anyone joined stays in the DHT; a new session on the same number
+// publishes a newer one, and the joiner follows the newest without burning
+// anything.
+func TestStaleHelloGivesWay(t *testing.T) {
+	sw := testSwarm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	stale, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := Code{Number: 7001, Words: []string{"acid", "acorn"}}
+	staleCtx, stop := context.WithCancel(ctx)
+	go stale.Offer(staleCtx, Code{Number: 7001, Words: []string{"zebra", "acorn"}}, "STALE")
+	// Wait until the stale hello is in the DHT, then kill its side.
+	if err := stale.CheckFree(ctx, 7001); !errors.Is(err, ErrNumberBusy) {
+		t.Fatalf("CheckFree(7001) with a hello published: %v, want ErrNumberBusy", err)
+	}
+	stop()
+	stale.Close()
+
+	a, b := dhtOnly(t, sw), dhtOnly(t, sw)
+	offer, answer, offErr, joinErr := exchange(ctx, t, a, b, code, code)
+	if offErr != nil || joinErr != nil || offer != "OFFER-TOKEN" || answer != "ANSWER-TOKEN" {
+		t.Errorf("exchange after a stale hello: offer %q, answer %q, errors %v, %v", offer, answer, offErr, joinErr)
+	}
+}
+
+// TestRoutingTableCache: a side that saved its routing table starts from it
+// alone, with no bootstrap node.
+func TestRoutingTableCache(t *testing.T) {
+	sw := testSwarm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	cache := filepath.Join(t.TempDir(), "qrtc", "dht-nodes")
+	first, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true, CacheFile: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.CheckFree(ctx, 7002); err != nil { // a lookup fills the table
+		t.Fatal(err)
+	}
+	first.Close()
+	if fi, err := os.Stat(cache); err != nil || fi.Size() == 0 {
+		t.Fatalf("the routing table was not saved to %s: %v", cache, err)
+	}
+	// No bootstrap node at all: only the cache.
+	a, err := New(Config{Bootstrap: []string{}, NoMulticast: true, CacheFile: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b := dhtOnly(t, sw)
+	code := Code{Number: 7002, Words: []string{"acid", "actor"}}
+	_, answer, offErr, joinErr := exchange(ctx, t, a, b, code, code)
+	if offErr != nil || joinErr != nil || answer != "ANSWER-TOKEN" {
+		t.Errorf("exchange from the cached table: answer %q, errors %v, %v", answer, offErr, joinErr)
 	}
 }
