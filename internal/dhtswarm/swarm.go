@@ -25,6 +25,9 @@ type Options struct {
 	Dead  float64 // share of nodes that stop answering once the swarm is up
 	Net   Impair  // imitated delay and loss on every node's socket
 	Host  string  // address to listen on (default 127.0.0.1)
+	// ListenPacket opens the nodes' sockets (default net.ListenPacket);
+	// a namespace's ListenPacket puts the swarm inside a lab.
+	ListenPacket func(network, address string) (net.PacketConn, error)
 }
 
 // Impair imitates a wide-area network on a PacketConn: every datagram sent
@@ -50,11 +53,14 @@ func Start(ctx context.Context, o Options) (*Swarm, error) {
 	if o.Host == "" {
 		o.Host = "127.0.0.1"
 	}
+	if o.ListenPacket == nil {
+		o.ListenPacket = net.ListenPacket
+	}
 	logger := alog.NewLogger("swarm")
 	logger.SetHandlers(alog.DiscardHandler)
 	sw := &Swarm{}
 	for range o.Nodes {
-		c, err := net.ListenPacket("udp4", net.JoinHostPort(o.Host, "0"))
+		c, err := o.ListenPacket("udp4", net.JoinHostPort(o.Host, "0"))
 		if err != nil {
 			sw.Close()
 			return nil, err
