@@ -20,7 +20,7 @@ var (
 
 	// ErrAborted means the other side stopped the transfer with an ERROR
 	// message; the error says why.
-	ErrAborted = errors.New("transfer: the other side stopped the transfer")
+	ErrAborted = errors.New("transfer: the other side stopped")
 
 	// ErrIncomplete means the transfer ended but not everything was
 	// delivered: files were skipped or failed. The Report says which.

@@ -137,9 +137,8 @@ func (r *receiver) run(ctx context.Context) error {
 	}
 	o := r.makePlan()
 	if free, err := freeSpace(r.opt.Dir); err == nil && free >= 0 && o.Needed > free {
-		err := fmt.Errorf("%w: the transfer needs %d bytes, the file system of %q has %d bytes free", ErrNoSpace, o.Needed, r.opt.Dir, free)
-		r.send(ctx, decision{reason: "the receiver has not enough free space: " + strings.TrimPrefix(err.Error(), ErrNoSpace.Error()+": ")})
-		return err
+		r.send(ctx, decision{reason: fmt.Sprintf("not enough free space: %d bytes needed, %d free", o.Needed, free)})
+		return fmt.Errorf("%w: %d bytes needed, %d free in %q", ErrNoSpace, o.Needed, free, r.opt.Dir)
 	}
 	if r.opt.Decide != nil {
 		yes, err := r.opt.Decide(ctx, o)
@@ -481,7 +480,7 @@ func (r *receiver) start(ctx context.Context, i int, offset int64) error {
 func (r *receiver) writeError(ctx context.Context, i int, err error) error {
 	err = unwrapPath(err)
 	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) {
-		return r.abort(ctx, fmt.Errorf("%w: the receiver's disk is full while writing %q (%v)", ErrNoSpace, r.entries[i].Name, err))
+		return r.abort(ctx, fmt.Errorf("%w: the disk filled up while writing %q", ErrNoSpace, r.entries[i].Name))
 	}
 	return r.abort(ctx, fmt.Errorf("%w: the receiver cannot write %q: %v", ErrDestination, r.entries[i].Name, err))
 }

@@ -185,25 +185,26 @@ func summary(st *stdio, verb string, rep *transfer.Report, elapsed time.Duration
 }
 
 // transferError turns the end of a transfer into qrtc's error and exit
-// code: nil only when everything was delivered and verified.
-func (s *session) transferError(rep *transfer.Report, err error, resumeHint string) error {
+// code: nil only when everything was delivered and verified. again says
+// how to get the rest.
+func (s *session) transferError(rep *transfer.Report, err error, again string) error {
 	if err == nil {
 		return nil
 	}
 	counts := fmt.Sprintf("%d of %d files delivered", rep.DeliveredFiles, rep.Files)
 	switch {
 	case s.ctx.Err() != nil:
-		return fmt.Errorf("%w; %s%s", s.interrupted(), counts, resumeHint)
+		return failf(exitInterrupted, again, "%w: %s", s.interrupted(), counts)
 	case errors.Is(err, transfer.ErrIncomplete):
-		return withCode(exitNoConnect, fmt.Errorf("qrtc: not everything was delivered: %s, %d not (listed above)", counts, len(rep.Problems)))
+		return failf(exitNoConnect, "the lines above say which and why", "qrtc: not everything was delivered: %s", counts)
 	case errors.Is(err, transfer.ErrDeclined):
-		return withCode(exitNoConnect, fmt.Errorf("qrtc: %s; nothing was transferred", strings.TrimPrefix(err.Error(), "transfer: ")))
+		return failf(exitNoConnect, "if that was not meant, run both sides again", "qrtc: %s; nothing was transferred", strings.TrimPrefix(err.Error(), "transfer: "))
 	case errors.Is(err, peer.ErrPeerGone), errors.Is(err, peer.ErrClosed):
-		return withCode(exitNoConnect, fmt.Errorf("%w before the transfer ended: %s%s", errPeerVanished, counts, resumeHint))
+		return failf(exitNoConnect, again, "%w before the transfer ended: %s", errPeerVanished, counts)
 	case errors.Is(err, transfer.ErrNoSpace):
-		resumeHint = "; free some space or receive into another folder (--out), then run both sides again (with --resume, what arrived is kept)"
+		again = "free some space or receive into another folder (--out), then run both sides again with --resume"
 	}
-	return withCode(exitNoConnect, fmt.Errorf("qrtc: %s; %s%s", strings.TrimPrefix(err.Error(), "transfer: "), counts, resumeHint))
+	return failf(exitNoConnect, again, "qrtc: %s; %s", strings.TrimPrefix(err.Error(), "transfer: "), counts)
 }
 
 // finishFiles ends the session after a transfer: it delivers what is

@@ -393,7 +393,7 @@ func TestFilesDiskFull(t *testing.T) {
 	src := t.TempDir()
 	writeTestFile(t, filepath.Join(src, "too-big.bin"), randomData(t, 12<<20), 0o644)
 	sender, receiver := startFiles(t, []string{filepath.Join(src, "too-big.bin")}, []string{"--yes", "--out", mnt})
-	receiver.wantExit(1, "not enough free space", "12582912 bytes")
+	receiver.wantExit(1, "not enough free space", "12582912 bytes needed")
 	sender.wantExit(1, "declined", "not enough free space")
 	if names := treeOf(t, mnt); len(names) != 0 {
 		t.Errorf("a transfer refused for space wrote %q", names)
@@ -409,8 +409,8 @@ func TestFilesDiskFull(t *testing.T) {
 	}
 	io.Copy(filler, io.LimitReader(zeros{}, 8<<20)) // stops at ENOSPC
 	filler.Close()
-	receiver.wantExit(1, "disk is full")
-	sender.wantExit(1, "disk is full")
+	receiver.wantExit(1, "the disk filled up")
+	sender.wantExit(1, "the other side stopped", "the disk filled up")
 	if _, err := os.Stat(filepath.Join(mnt, "fits.bin")); err == nil {
 		t.Errorf("a file that did not fit is in place")
 	}

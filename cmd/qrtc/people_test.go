@@ -17,7 +17,7 @@ import (
 var (
 	// libraryPrefixRE finds a package name used as a prefix: "qrtc qr:" and
 	// "qrtc relay:" are commands and are cut before the search.
-	libraryPrefixRE = regexp.MustCompile(`\b(sdpcompact|peer|qr|relay|pion|ice|dtls|webrtc|sctp|turn|stun|distort): `)
+	libraryPrefixRE = regexp.MustCompile(`\b(sdpcompact|peer|qr|relay|pion|ice|dtls|webrtc|sctp|turn|stun|distort|transfer): `)
 	// goNameRE finds Go identifiers: sentinels, Config fields, qr levels,
 	// qualified names and CamelCase words.
 	goNameRE = regexp.MustCompile(`\b(Err[A-Z]\w*|Config\.\w+|Level[LMQH]|[a-z]+\.[A-Z]\w+|[A-Z][a-z]+[A-Z]\w*)\b`)

@@ -28,10 +28,10 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 		return err
 	}
 	if len(pos) > 1 {
-		return usageErrorf("qrtc receive: too many arguments (%d): give one offer token or image path from qrtc send, or none to make the offer", len(pos))
+		return failf(exitBadInput, "give one offer token or image path from qrtc send, or none to make the offer", "qrtc receive: too many arguments (%d)", len(pos))
 	}
 	if fi, err := os.Stat(*out); err != nil || !fi.IsDir() {
-		return usageErrorf("qrtc receive: --out %q is not an existing folder: create it first, or give another", *out)
+		return failf(exitBadInput, "create the folder first, or give another with --out", "qrtc receive: --out %q is not an existing folder", *out)
 	}
 	cfg, err := f.peerConfig(st)
 	if err != nil {
@@ -79,11 +79,7 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 		summary(st, "received", rep, time.Since(start), route(s.p))
 	}
 	s.finishFiles()
-	hint := "; what arrived is kept: run both sides again, this one with --resume, to receive the rest"
-	if *resume {
-		hint = "; what arrived is kept: run both sides again with --resume to receive the rest"
-	}
-	return s.transferError(rep, err, hint)
+	return s.transferError(rep, err, "what arrived is kept: run both sides again, this one with --resume, to receive the rest")
 }
 
 // describeOffer shows what the sender offers: counts, the top-level names,

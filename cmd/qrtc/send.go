@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/qrtc/qrtc/transfer"
@@ -20,11 +19,11 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 		return err
 	}
 	if len(pos) == 0 {
-		return usageErrorf("qrtc send: no files given: name the files and folders to send, e.g. qrtc send photos/ notes.txt")
+		return failf(exitBadInput, "name the files and folders to send, e.g. qrtc send photos/ notes.txt", "qrtc send: no files given")
 	}
 	src, err := transfer.Scan(pos)
 	if err != nil {
-		return withCode(exitBadInput, fmt.Errorf("qrtc send: %w", err))
+		return failf(exitBadInput, "check the paths given, then run qrtc send again", "qrtc send: %w", err)
 	}
 	cfg, err := f.peerConfig(st)
 	if err != nil {
@@ -65,7 +64,7 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 		summary(st, "sent", rep, time.Since(start), route(s.p))
 	}
 	s.finishFiles()
-	return s.transferError(rep, err, "; run both sides again, the receiver with --resume, to send the rest")
+	return s.transferError(rep, err, "run both sides again, the receiver with --resume, to send the rest")
 }
 
 const sendHelp = `
