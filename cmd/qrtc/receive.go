@@ -85,7 +85,7 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 // describeOffer shows what the sender offers: counts, the top-level names,
 // and what the checks refused.
 func describeOffer(st *stdio, o *transfer.Offer, dir string) {
-	st.say("The other side offers %d files, %s in all (%d entries):", o.Files, formatBytes(o.Total), len(o.Entries))
+	st.say("The other side offers %s, %s in all (%s with folders and links):", plural(o.Files, "file"), formatBytes(o.Total), plural(len(o.Entries), "entry"))
 	type group struct {
 		files int
 		bytes int64
@@ -93,7 +93,14 @@ func describeOffer(st *stdio, o *transfer.Offer, dir string) {
 	}
 	groups := map[string]*group{}
 	var order []string
+	refused := map[string]bool{}
+	for _, p := range o.Refused {
+		refused[p.Name] = true
+	}
 	for _, e := range o.Entries {
+		if refused[e.Name] {
+			continue // listed below, with the reason
+		}
 		top, _, nested := strings.Cut(e.Name, "/")
 		g := groups[top]
 		if g == nil {
@@ -115,7 +122,7 @@ func describeOffer(st *stdio, o *transfer.Offer, dir string) {
 		}
 		g := groups[name]
 		if g.dir {
-			st.say("  %s/ (%d files, %s)", messageLine(name, true), g.files, formatBytes(g.bytes))
+			st.say("  %s/ (%s, %s)", messageLine(name, true), plural(g.files, "file"), formatBytes(g.bytes))
 		} else {
 			st.say("  %s (%s)", messageLine(name, true), formatBytes(g.bytes))
 		}
@@ -195,3 +202,14 @@ Example:
   qrtc receive --yes --resume QRTC...
   qrtc receive                     # makes the offer: the sender runs qrtc send --to TOKEN PATH...
 `
+
+// plural writes a count with its noun: "1 file", "2 files", "3 entries".
+func plural(n int, noun string) string {
+	switch {
+	case n == 1:
+		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}

@@ -48,7 +48,7 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 	if err := s.connect(); err != nil {
 		return err
 	}
-	st.say("Offering %d files (%s) in %d entries; waiting for the other side to accept...", src.Files(), formatBytes(src.Total), len(src.Entries))
+	st.say("Offering %s (%s); waiting for the other side to accept...", plural(src.Files(), "file"), formatBytes(src.Total))
 	view := newProgressView(st, "sent")
 	var start time.Time
 	rep, err := transfer.Send(s.ctx, peerConn{s.p}, src, transfer.SendOptions{
