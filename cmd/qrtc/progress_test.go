@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/qrtc/qrtc/transfer"
+)
+
+// TestProgressView: on a terminal two lines redrawn in place (cursor up,
+// clear line); elsewhere a plain line at each quarter and nothing else.
+func TestProgressView(t *testing.T) {
+	for _, tty := range []bool{true, false} {
+		var b bytes.Buffer
+		v := newProgressView(&stdio{err: &b, errTTY: tty}, "received")
+		for done := int64(0); done <= 1000; done += 100 {
+			v.update(transfer.Progress{Name: "photos/beach.jpg", FileDone: done, FileSize: 1000, Done: done, Total: 1000})
+		}
+		v.finish()
+		out := b.String()
+		if tty {
+			if !strings.Contains(out, "\x1b[2A") || !strings.Contains(out, "\r\x1b[K") {
+				t.Errorf("on a terminal the progress is not redrawn in place: %q", out)
+			}
+			if !strings.Contains(out, "[####################] 100% photos/beach.jpg") {
+				t.Errorf("on a terminal the last drawing lacks the full file bar: %q", out)
+			}
+			continue
+		}
+		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+		if strings.Contains(out, "\x1b") || len(lines) != 3 || !strings.HasPrefix(lines[0], "  received 300 B of 1.0 kB (25%)") {
+			t.Errorf("off a terminal: %q, want three plain lines at 25, 50 and 75%%", lines)
+		}
+	}
+}
