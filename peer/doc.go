@@ -97,7 +97,7 @@
 // therefore derived with argon2id (RFC 9106) over the two fingerprints with
 // 64 MiB of memory, one pass and the fixed salt "qrtc phrase v1". One
 // derivation takes about 40 ms on one core of a 2025 server CPU
-// (BenchmarkPhrase), so the search takes 2^32 x 40 ms, about 5 CPU-years,
+// (BenchmarkDerive in package phrase), so the search takes 2^32 x 40 ms, about 5 CPU-years,
 // and 64 MiB per parallel try: far more than the few minutes a person
 // waits between scanning a code and reading the phrase. Phrase derives the
 // words on its first call and caches them.

@@ -3,6 +3,7 @@ package peer
 import (
 	"context"
 	"fmt"
+	"github.com/qrtc/qrtc/phrase"
 	"io"
 	"sync"
 	"sync/atomic"
@@ -543,7 +544,7 @@ func (p *Peer) Phrase() string {
 	if !known {
 		return ""
 	}
-	p.phrase = verificationPhrase(local, remote)
+	p.phrase = phrase.Derive(local, remote)
 	return p.phrase
 }
 

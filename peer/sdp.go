@@ -2,6 +2,7 @@ package peer
 
 import (
 	"fmt"
+	"github.com/qrtc/qrtc/phrase"
 	"slices"
 	"strconv"
 	"strings"
@@ -126,11 +127,7 @@ func checkAnswer(text string) (description, error) {
 // normalizeFingerprint turns "SHA-256 ab:cd" into "sha-256 AB:CD" so that
 // the same certificate gives the same text whoever wrote the SDP.
 func normalizeFingerprint(v string) string {
-	alg, hex, ok := strings.Cut(strings.TrimSpace(v), " ")
-	if !ok {
-		return ""
-	}
-	return strings.ToLower(alg) + " " + strings.ToUpper(strings.TrimSpace(hex))
+	return phrase.Normalize(v)
 }
 
 func firstLine(s string) string {

@@ -50,6 +50,8 @@ func TestImportRules(t *testing.T) {
 		// rendezvous carries tokens as opaque strings: it knows nothing of
 		// SDP, QR codes or WebRTC.
 		module + "/rendezvous": {module + "/sdpcompact", module + "/qr", module + "/peer", "github.com/pion/", "github.com/skip2", "github.com/makiuchi-d"},
+		// phrase derives the verification words: nothing of qrtc, no network.
+		module + "/phrase": {module + "/", "github.com/pion/", "net"},
 	}
 	for pkg, bad := range forbidden {
 		list, ok := deps[pkg]
@@ -86,7 +88,7 @@ func TestImportRules(t *testing.T) {
 
 // libraryPackages are the public library packages, relative to the module
 // root: they never print, log, exit or panic.
-var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream", "rendezvous"}
+var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream", "rendezvous", "phrase"}
 
 // TestLibrariesDoNotPrint reads the non-test Go files of the library
 // packages and fails on what only cmd/qrtc may do: import "log" (or

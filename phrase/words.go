@@ -1,4 +1,4 @@
-package peer
+package phrase
 
 // wordList holds 256 short, common English words that are easy to read
 // aloud and tell apart; a byte of hash picks one. Never reorder it: the
