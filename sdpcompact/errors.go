@@ -9,6 +9,10 @@ var (
 	// "QRTC"; it is probably an SDP, a file name or something else entirely.
 	ErrNotToken = errors.New("sdpcompact: not a qrtc token")
 
+	// ErrInvalidLink means the base URL given to Link is not an absolute
+	// http or https URL.
+	ErrInvalidLink = errors.New("sdpcompact: invalid link base URL")
+
 	// ErrUnsupportedVersion means the token was made by a qrtc with a token
 	// format this one does not know; both sides need the same qrtc version.
 	ErrUnsupportedVersion = errors.New("sdpcompact: unsupported token version")

@@ -185,6 +185,8 @@ func charValue(c byte) int {
 // Decode turns a token back into a description whose SDP real WebRTC
 // stacks accept. Case, whitespace and line breaks (as mail clients insert
 // them) are ignored, and so are quotes or angle brackets around the token.
+// A link made by Link (a URL with "://" whose fragment is the token) is read
+// as its fragment.
 // Errors say what is wrong: ErrNotToken, ErrUnsupportedVersion,
 // ErrInvalidCharacter, ErrTruncated, ErrChecksum or ErrInvalidToken.
 func Decode(token string) (Description, error) {
@@ -216,12 +218,19 @@ func normalize(token string) string {
 			s = s[1 : len(s)-1]
 		}
 	}
+	// A link that opens the page (Link): the token is its fragment.
+	if strings.Contains(s, "://") {
+		if i := strings.LastIndexByte(s, '#'); i >= 0 {
+			s = s[i+1:]
+		}
+	}
 	return s
 }
 
 // LooksLikeToken reports whether s looks like a token rather than a file
 // name or an SDP: the prefix "QRTC" and a version digit, in any case,
-// followed only by letters, digits and whitespace. It does not check the
+// followed only by letters, digits and whitespace, or a link made by Link
+// that ends in such a token. It does not check the
 // checksum; Decode does.
 func LooksLikeToken(s string) bool {
 	n := normalize(s)

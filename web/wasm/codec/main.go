@@ -1,0 +1,132 @@
+//go:build js && wasm
+
+// Command codec is the page's codec, compiled to WebAssembly: the same
+// sdpcompact, phrase and qr (drawing) code as the qrtc command, exposed to the
+// page's JavaScript as globalThis.qrtcCodec. See package web for the calls.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"strings"
+	"syscall/js"
+
+	"github.com/qrtc/qrtc/phrase"
+	"github.com/qrtc/qrtc/qr"
+	"github.com/qrtc/qrtc/sdpcompact"
+)
+
+func main() {
+	api := map[string]any{
+		"encode":       js.FuncOf(encode),
+		"encodeAnswer": js.FuncOf(encodeAnswer),
+		"decode":       js.FuncOf(decode),
+		"checkAnswer":  js.FuncOf(checkAnswer),
+		"phrase":       js.FuncOf(derivePhrase),
+		"qrSVG":        js.FuncOf(qrSVG),
+		"link":         js.FuncOf(link),
+	}
+	js.Global().Set("qrtcCodec", js.ValueOf(api))
+	if ready := js.Global().Get("qrtcCodecReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+	select {} // the functions stay callable while the page lives
+}
+
+// result is what every call returns: {value} or {error}.
+func result(v any, err error) any {
+	if err != nil {
+		return map[string]any{"error": err.Error()}
+	}
+	return map[string]any{"value": v}
+}
+
+// arg returns argument i as a string, "" when missing or not a string.
+func arg(args []js.Value, i int) string {
+	if i >= len(args) || args[i].Type() != js.TypeString {
+		return ""
+	}
+	return args[i].String()
+}
+
+func descType(s string) (sdpcompact.Type, error) {
+	switch s {
+	case "offer":
+		return sdpcompact.Offer, nil
+	case "answer":
+		return sdpcompact.Answer, nil
+	}
+	return 0, fmt.Errorf("web: description type %q is neither offer nor answer", s)
+}
+
+// encode(type, sdp) -> {value: token}
+func encode(_ js.Value, args []js.Value) any {
+	t, err := descType(arg(args, 0))
+	if err != nil {
+		return result(nil, err)
+	}
+	tok, err := sdpcompact.Encode(sdpcompact.Description{Type: t, SDP: arg(args, 1)})
+	return result(tok, err)
+}
+
+// encodeAnswer(answerSDP, offerSDP) -> {value: token tagged with its offer}
+func encodeAnswer(_ js.Value, args []js.Value) any {
+	tok, err := sdpcompact.EncodeAnswer(
+		sdpcompact.Description{Type: sdpcompact.Answer, SDP: arg(args, 0)},
+		sdpcompact.Description{Type: sdpcompact.Offer, SDP: arg(args, 1)})
+	return result(tok, err)
+}
+
+// decode(text) -> {value: {type, sdp}}; text is a token or a link holding one.
+func decode(_ js.Value, args []js.Value) any {
+	d, err := sdpcompact.Decode(arg(args, 0))
+	if err != nil {
+		return result(nil, err)
+	}
+	t := "offer"
+	if d.Type == sdpcompact.Answer {
+		t = "answer"
+	}
+	return result(map[string]any{"type": t, "sdp": d.SDP}, nil)
+}
+
+// checkAnswer(token, offerSDP) -> {value: true} or {error}
+func checkAnswer(_ js.Value, args []js.Value) any {
+	err := sdpcompact.CheckAnswer(arg(args, 0), sdpcompact.Description{Type: sdpcompact.Offer, SDP: arg(args, 1)})
+	return result(err == nil, err)
+}
+
+// phrase(sdpA, sdpB) -> {value: "four words"}
+func derivePhrase(_ js.Value, args []js.Value) any {
+	a, b := phrase.Fingerprint(arg(args, 0)), phrase.Fingerprint(arg(args, 1))
+	if a == "" || b == "" {
+		return result(nil, errors.New("web: a description has no a=fingerprint line"))
+	}
+	return result(phrase.Derive(a, b), nil)
+}
+
+// link(base, token) -> {value: "https://host/path#TOKEN"}
+func link(_ js.Value, args []js.Value) any {
+	return result(sdpcompact.Link(arg(args, 0), arg(args, 1)))
+}
+
+// qrSVG(text) -> {value: "<svg ...>"}: the code as an SVG image, one unit per
+// module with the 4-module quiet zone, dark modules as one path.
+func qrSVG(_ js.Value, args []js.Value) any {
+	img, err := qr.Image(arg(args, 0), qr.PNGOptions{ModuleSize: 1})
+	if err != nil {
+		return result(nil, err)
+	}
+	b := img.Bounds()
+	var path strings.Builder
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if c := color.GrayModel.Convert(img.At(x, y)).(color.Gray); c.Y < 128 {
+				fmt.Fprintf(&path, "M%d %dh1v1h-1z", x-b.Min.X, y-b.Min.Y)
+			}
+		}
+	}
+	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="100%%" height="100%%" fill="#fff"/><path d="%s" fill="#000"/></svg>`, b.Dx(), b.Dy(), path.String())
+	return result(svg, nil)
+}
