@@ -98,6 +98,11 @@
 // all whitespace (mail clients wrap long lines), and a pair of quotes or
 // angle brackets around the token.
 //
+// A link that opens the page with a token (Link) is the page's URL with the
+// token as its fragment: "https://qrtc.github.io/qrtc/#QRTC1O...", scheme and
+// host in lower case. Decode and LooksLikeToken read text holding "://" and a
+// '#' as the part after the last '#'.
+//
 // The body cuts the payload bits into chunks of 31 bits, most significant
 // first; each is written as 6 base-36 digits (36^6 > 2^31). The last chunk of
 // r < 31 bits takes the fewest k characters with floor(k*log2(36)) >= r
