@@ -1,20 +1,19 @@
 //go:build js && wasm
 
 // Command codec is the page's codec, compiled to WebAssembly: the same
-// sdpcompact, phrase and qr (drawing) code as the qrtc command, exposed to the
+// sdpcompact, phrase and QR encoder as the qrtc command, exposed to the
 // page's JavaScript as globalThis.qrtcCodec. See package web for the calls.
 package main
 
 import (
 	"errors"
 	"fmt"
-	"image/color"
 	"strings"
 	"syscall/js"
 
 	"github.com/qrtc/qrtc/phrase"
-	"github.com/qrtc/qrtc/qr"
 	"github.com/qrtc/qrtc/sdpcompact"
+	qrcode "github.com/skip2/go-qrcode"
 )
 
 func main() {
@@ -112,21 +111,31 @@ func link(_ js.Value, args []js.Value) any {
 }
 
 // qrSVG(text) -> {value: "<svg ...>"}: the code as an SVG image, one unit per
-// module with the 4-module quiet zone, dark modules as one path.
+// module with the 4-module quiet zone, dark modules as one path. It calls
+// go-qrcode at level M exactly as package qr does (qr.Image): importing qr
+// would pull its decoder (gozxing and its character-set tables) into the
+// first view's module.
 func qrSVG(_ js.Value, args []js.Value) any {
-	img, err := qr.Image(arg(args, 0), qr.PNGOptions{ModuleSize: 1})
-	if err != nil {
-		return result(nil, err)
+	text := arg(args, 0)
+	if text == "" {
+		return result(nil, errors.New("web: no text to draw"))
 	}
-	b := img.Bounds()
+	q, err := qrcode.New(text, qrcode.Medium)
+	if err != nil {
+		return result(nil, fmt.Errorf("web: %d characters do not fit a QR code: %v", len(text), err))
+	}
+	q.DisableBorder = true
+	dark := q.Bitmap()
+	const quiet = 4
 	var path strings.Builder
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if c := color.GrayModel.Convert(img.At(x, y)).(color.Gray); c.Y < 128 {
-				fmt.Fprintf(&path, "M%d %dh1v1h-1z", x-b.Min.X, y-b.Min.Y)
+	for y, row := range dark {
+		for x, d := range row {
+			if d {
+				fmt.Fprintf(&path, "M%d %dh1v1h-1z", x+quiet, y+quiet)
 			}
 		}
 	}
-	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges"><rect width="100%%" height="100%%" fill="#fff"/><path d="%s" fill="#000"/></svg>`, b.Dx(), b.Dy(), path.String())
+	n := len(dark) + 2*quiet
+	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="QR code, version %d"><rect width="%d" height="%d" fill="#fff"/><path d="%s" fill="#000"/></svg>`, n, n, q.VersionNumber, n, n, path.String())
 	return result(svg, nil)
 }

@@ -1,0 +1,69 @@
+// Package web is the qrtc page: a browser joins a qrtc session with nothing
+// installed. It scans the other side's QR code with the camera (or reads a
+// photo, pasted text or a link), shows its own code, connects over WebRTC
+// and chats, showing the same verification phrase as the qrtc command.
+//
+// # One codec
+//
+// The page is a thin layer of plain JavaScript (static/app.js, no framework,
+// nothing fetched from another host) around two Go programs compiled to
+// WebAssembly from this module's own packages, so the page and the command
+// share one implementation of every format:
+//
+//   - codec.wasm (web/wasm/codec), loaded with the page: sdpcompact (tokens
+//     and links), phrase (the verification phrase) and go-qrcode at level M,
+//     the encoder package qr uses, to draw codes as SVG;
+//   - scan.wasm (web/wasm/scan), loaded on the first scan, in a Web Worker:
+//     package qr's decoder for camera frames and photos. Where the browser
+//     has a BarcodeDetector that reads QR codes (Chrome on Android, macOS and
+//     ChromeOS), the page asks it first.
+//
+// Both are committed gzip-compressed in static/ with the Go toolchain's
+// wasm_exec.js, so go install builds the qrtc command from the module as
+// committed; go generate ./web rebuilds them and TestGeneratedFiles fails
+// when they are stale. The page decompresses them with DecompressionStream.
+//
+// The codec's calls, on globalThis.qrtcCodec, each return {value} or
+// {error}: encode(type, sdp), encodeAnswer(answerSDP, offerSDP) (tagged with
+// its offer), decode(tokenOrLink), checkAnswer(token, offerSDP),
+// phrase(localSDP, remoteSDP), link(baseURL, token), qrSVG(text). The
+// scanner's, on globalThis.qrtcScan in the worker: frame(rgba, width,
+// height, thorough) and file(bytes).
+//
+// # How people get it
+//
+// FS is the static build: any https host serves it as it is (the GitHub
+// Pages workflow publishes it at DefaultURL). Handler serves it (qrtc web
+// serves it on loopback, where browsers give a page the camera). SingleFile
+// is the whole page in one HTML file (qrtc web --write FILE) that works from
+// file://. Once loaded over http(s), a service worker (static/sw.js) keeps
+// a copy, so the page opens and works offline, and the manifest makes it
+// installable as an app.
+//
+// # Sessions
+//
+// "Start a session" makes an offer; reading an offer (camera, photo, paste
+// or a link's fragment) answers it and shows the answer; reading the answer
+// to the page's own offer connects. A page opened at a link
+// "https://.../#QRTC1O..." (sdpcompact.Link, what qrtc offer --link draws)
+// goes straight to answering. The page waits for the other side as long as it
+// stays open: it never gives up on a "failed" connection state, which
+// browsers report early and recover from. Messages are plain text, one per
+// data channel message, as the qrtc command sends them.
+//
+// URL parameters: stun=URL (repeatable; "none" for host candidates only;
+// the default is the qrtc command's two public STUN servers), nodetector
+// (never use BarcodeDetector), and hook=URL for tests.
+//
+// # Test hook
+//
+// With hook=URL the page POSTs every event to URL+"event" as JSON
+// {"kind": ..., "value": ...} (kinds: loaded, state, status, token, read,
+// camera, scanner, scan, connection, ice, open, phrase, message, closed,
+// error, offline) and long-polls URL+"command" for commands, each JSON
+// with one field: {"paste": text}, {"send": text}, {"click": element id},
+// {"frames": [image data URLs]} (what the camera shows from then on, for
+// browsers without a file camera), {"hash": fragment}, {"reload": true}.
+// A command does what a person would: paste fills the text box and submits
+// it, send types a message and submits it.
+package web
