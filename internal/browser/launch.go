@@ -56,6 +56,10 @@ type Options struct {
 	// draft-ietf-mmusic-mdns-ice-candidates). When false the browser lists
 	// raw host IP addresses.
 	MDNS bool
+	// Camera, for Chromium, is a .y4m video file the browser shows as its
+	// camera (granted without asking). Firefox has no file camera: its
+	// pages get frames another way (package web's test hook).
+	Camera string
 }
 
 // Available reports, as an error wrapping ErrNoBrowser, whether kind is
@@ -197,6 +201,9 @@ func chromiumArgs(profile string, opts Options) []string {
 	}
 	if !opts.MDNS {
 		args = append(args, "--disable-features=WebRtcHideLocalIpsWithMdns")
+	}
+	if opts.Camera != "" {
+		args = append(args, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture="+opts.Camera)
 	}
 	return append(args, opts.URL)
 }

@@ -1,0 +1,330 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qrtc/qrtc/internal/browser"
+	"github.com/qrtc/qrtc/internal/netns"
+)
+
+// sessionTimeout bounds one session from launch to the last message.
+const sessionTimeout = 90 * time.Second
+
+// require skips or fails (QRTC_REQUIRE_LAB=1) without the lab, the browsers
+// or the qrtc binary.
+func require(t *testing.T, kinds ...browser.Kind) {
+	t.Helper()
+	for _, k := range kinds {
+		browser.Require(t, k)
+	}
+	if qrtcBinary == "" {
+		t.Fatal("the lab is available but TestMain did not build qrtc")
+	}
+}
+
+// twoClients builds a lab with one LAN of two clients.
+func twoClients(t *testing.T) (*netns.Namespace, *netns.Namespace) {
+	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}})
+	return top.Sides[0].Clients[0], top.Sides[0].Clients[1]
+}
+
+// ownToken waits for the page to show its own code of the given kind.
+func ownToken(t *testing.T, ctx context.Context, h *hook, kind string) tokenEvent {
+	t.Helper()
+	var tok tokenEvent
+	if err := h.next(ctx, "token", &tok); err != nil {
+		t.Fatal(err)
+	}
+	if tok.Kind != kind || !strings.HasPrefix(tok.Token, "QRTC1") {
+		t.Fatalf("%s page showed %+v, want its %s token", h.name, tok, kind)
+	}
+	return tok
+}
+
+// phraseOf waits for the page's channel to open and returns its phrase.
+func phraseOf(t *testing.T, ctx context.Context, h *hook) string {
+	t.Helper()
+	if err := h.next(ctx, "open", nil); err != nil {
+		t.Fatal(err)
+	}
+	var p string
+	if err := h.next(ctx, "phrase", &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(strings.Fields(p)) != 4 {
+		t.Fatalf("%s page shows the phrase %q, want four words", h.name, p)
+	}
+	return p
+}
+
+// chatPages sends a message each way between two pages.
+func chatPages(t *testing.T, ctx context.Context, a, b *hook) {
+	t.Helper()
+	for _, d := range []struct{ from, to *hook }{{a, b}, {b, a}} {
+		msg := "hello from the " + d.from.name + " page, ünïcode ✓"
+		d.from.do(map[string]any{"send": msg})
+		var got string
+		if err := d.to.next(ctx, "message", &got); err != nil || got != msg {
+			t.Fatalf("%s page received %q, %v; want %q", d.to.name, got, err, msg)
+		}
+	}
+}
+
+// TestPagePairs: two pages connect in every pairing of Chromium and
+// Firefox, one starting a session, the other reading its code as pasted
+// text, and the first reading the answer; both show the same phrase and
+// chat.
+func TestPagePairs(t *testing.T) {
+	kinds := []browser.Kind{browser.Chromium, browser.Firefox}
+	for _, off := range kinds {
+		for _, ans := range kinds {
+			t.Run(off.String()+"-offers-"+ans.String()+"-answers", func(t *testing.T) {
+				require(t, off, ans)
+				nsA, nsB := twoClients(t)
+				ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+				defer cancel()
+				a, _ := openPage(t, ctx, nsA, off, "offering", pageOptions{})
+				b, _ := openPage(t, ctx, nsB, ans, "answering", pageOptions{})
+				a.do(map[string]any{"click": "offer"})
+				offer := ownToken(t, ctx, a, "offer")
+				b.do(map[string]any{"paste": offer.Token})
+				answer := ownToken(t, ctx, b, "answer")
+				a.do(map[string]any{"paste": answer.Token})
+				pa, pb := phraseOf(t, ctx, a), phraseOf(t, ctx, b)
+				if pa != pb {
+					t.Errorf("phrases %q (offering page) and %q (answering page), want the same", pa, pb)
+				}
+				chatPages(t, ctx, a, b)
+			})
+		}
+	}
+}
+
+// qrtcProcess is a running qrtc command with its standard streams.
+type qrtcProcess struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	lines  chan string
+	stderr *syncBuffer
+	exited chan struct{}
+}
+
+func startQRTC(t *testing.T, ns *netns.Namespace, args ...string) *qrtcProcess {
+	t.Helper()
+	cmd := ns.Command(context.Background(), qrtcBinary, args...)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &qrtcProcess{cmd: cmd, stdin: stdin, lines: make(chan string, 100), stderr: &syncBuffer{}, exited: make(chan struct{})}
+	cmd.Stderr = q.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start qrtc %s: %v", strings.Join(args, " "), err)
+	}
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			q.lines <- sc.Text()
+		}
+		close(q.lines)
+		cmd.Wait()
+		close(q.exited)
+	}()
+	t.Cleanup(func() {
+		select {
+		case <-q.exited:
+		default:
+			cmd.Process.Kill()
+			<-q.exited
+		}
+		if t.Failed() {
+			t.Logf("qrtc %s stderr:\n%s", strings.Join(args, " "), tail(q.stderr.String(), 3000))
+		}
+	})
+	return q
+}
+
+func (q *qrtcProcess) line(ctx context.Context) (string, error) {
+	select {
+	case l, ok := <-q.lines:
+		if !ok {
+			return "", fmt.Errorf("qrtc ended its output (%v)", q.cmd.ProcessState)
+		}
+		return l, nil
+	case <-ctx.Done():
+		return "", fmt.Errorf("waiting for a line from qrtc: %w", ctx.Err())
+	}
+}
+
+var phraseRE = regexp.MustCompile(`verification phrase: ([a-z]+ [a-z]+ [a-z]+ [a-z]+)`)
+
+// phrase waits for qrtc to print its verification phrase on stderr.
+func (q *qrtcProcess) phrase(ctx context.Context) (string, error) {
+	for {
+		if m := phraseRE.FindStringSubmatch(q.stderr.String()); m != nil {
+			return m[1], nil
+		}
+		select {
+		case <-q.stderr.changed():
+		case <-q.exited:
+			return "", fmt.Errorf("qrtc exited (%v) before it connected", q.cmd.ProcessState)
+		case <-ctx.Done():
+			return "", fmt.Errorf("waiting for qrtc to connect: %w", ctx.Err())
+		}
+	}
+}
+
+// chatCLI checks a message each way between a page and qrtc, and that both
+// show the same phrase.
+func chatCLI(t *testing.T, ctx context.Context, h *hook, q *qrtcProcess) {
+	t.Helper()
+	pp := phraseOf(t, ctx, h)
+	qp, err := q.phrase(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pp != qp {
+		t.Errorf("the page shows the phrase %q, qrtc %q: want the same", pp, qp)
+	}
+	msg := "hello from the page, ünïcode ✓"
+	h.do(map[string]any{"send": msg})
+	if got, err := q.line(ctx); err != nil || got != msg {
+		t.Fatalf("qrtc printed %q, %v; want %q", got, err, msg)
+	}
+	msg = "hello from qrtc, ünïcode ✓"
+	io.WriteString(q.stdin, msg+"\n")
+	var got string
+	if err := h.next(ctx, "message", &got); err != nil || got != msg {
+		t.Fatalf("the page received %q, %v; want %q", got, err, msg)
+	}
+	q.stdin.Close()
+	if err := h.next(ctx, "closed", nil); err != nil {
+		t.Errorf("after qrtc's input ended, the page did not show the end of the session: %v", err)
+	}
+	<-q.exited
+	if !q.cmd.ProcessState.Success() {
+		t.Errorf("qrtc exited with %v after end of input, want 0", q.cmd.ProcessState)
+	}
+}
+
+// TestPageWithCLI: a page starts a session and "qrtc answer" answers it
+// (the page's offer code is a link, which qrtc reads as its token), and a
+// page answers "qrtc offer"; with the second code read at once.
+func TestPageWithCLI(t *testing.T) {
+	for _, kind := range []browser.Kind{browser.Chromium, browser.Firefox} {
+		t.Run(kind.String()+"-offers", func(t *testing.T) {
+			require(t, kind)
+			nsA, nsB := twoClients(t)
+			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+			defer cancel()
+			h, _ := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
+			pageOffersCLIAnswers(t, ctx, h, nsB, 0)
+		})
+		t.Run(kind.String()+"-answers", func(t *testing.T) {
+			require(t, kind)
+			nsA, nsB := twoClients(t)
+			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+			defer cancel()
+			h, _ := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
+			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
+			offer, err := q.line(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.do(map[string]any{"paste": offer})
+			answer := ownToken(t, ctx, h, "answer")
+			io.WriteString(q.stdin, answer.Token+"\n")
+			chatCLI(t, ctx, h, q)
+		})
+	}
+}
+
+// pageOffersCLIAnswers runs "qrtc answer" on the page's offer (given as the
+// link the page's QR code holds) and hands its answer to the page after
+// delay.
+func pageOffersCLIAnswers(t *testing.T, ctx context.Context, h *hook, ns *netns.Namespace, delay time.Duration) {
+	t.Helper()
+	h.do(map[string]any{"click": "offer"})
+	offer := ownToken(t, ctx, h, "offer")
+	if !strings.HasPrefix(offer.QR, "https://") || !strings.HasSuffix(offer.QR, "#"+offer.Token) {
+		t.Errorf("the page's offer QR code holds %q, want a link ending in #%s", offer.QR, offer.Token)
+	}
+	q := startQRTC(t, ns, "answer", "--stun", "none", "--no-qr", offer.QR)
+	answer, err := q.line(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-ctx.Done():
+			t.Fatal(ctx.Err())
+		}
+	}
+	h.do(map[string]any{"paste": answer})
+	chatCLI(t, ctx, h, q)
+}
+
+// TestPageWithCLILate: the page offers and qrtc answers, and the answer
+// reaches the page 40 s later: past Chromium's early "failed" (15 s) and
+// Firefox's answerer timer (11 s). Both browsers at once, to keep CI short.
+func TestPageWithCLILate(t *testing.T) {
+	for _, kind := range []browser.Kind{browser.Chromium, browser.Firefox} {
+		t.Run(kind.String(), func(t *testing.T) {
+			t.Parallel()
+			require(t, kind)
+			nsA, nsB := twoClients(t)
+			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout+40*time.Second)
+			defer cancel()
+			h, _ := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
+			pageOffersCLIAnswers(t, ctx, h, nsB, 40*time.Second)
+		})
+	}
+}
+
+// syncBuffer collects output safely across goroutines and tells waiters
+// when it grows.
+type syncBuffer struct {
+	mu   sync.Mutex
+	b    strings.Builder
+	wake chan struct{}
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.b.Write(p)
+	if s.wake != nil {
+		close(s.wake)
+		s.wake = nil
+	}
+	return len(p), nil
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func (s *syncBuffer) changed() <-chan struct{} {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wake == nil {
+		s.wake = make(chan struct{})
+	}
+	return s.wake
+}
