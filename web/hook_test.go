@@ -217,6 +217,7 @@ type pageOptions struct {
 	query  url.Values // extra URL parameters
 	camera string     // Chromium: a .y4m file as the camera
 	file   string     // open this file:// path instead of serving the page
+	hash   string     // the URL's fragment
 	mdns   bool
 }
 
@@ -237,6 +238,9 @@ func openPage(t *testing.T, ctx context.Context, ns *netns.Namespace, kind brows
 	} else {
 		ps = newPageServer(t, ns)
 		u = ps.URL() + "?" + q.Encode()
+	}
+	if opt.hash != "" {
+		u += "#" + opt.hash
 	}
 	b, err := browser.Launch(ctx, ns, kind, browser.Options{URL: u, MDNS: opt.mdns, Camera: opt.camera})
 	if err != nil {

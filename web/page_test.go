@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/qrtc/qrtc/internal/browser"
 	"github.com/qrtc/qrtc/internal/netns"
+	"github.com/qrtc/qrtc/web"
 )
 
 // sessionTimeout bounds one session from launch to the last message.
@@ -327,4 +330,51 @@ func (s *syncBuffer) changed() <-chan struct{} {
 		s.wake = make(chan struct{})
 	}
 	return s.wake
+}
+
+// TestPageLink: a page opened at a link holding an offer from "qrtc offer"
+// (what a phone's camera app opens) answers it at once; the single-file
+// page, opened from file://, does the same.
+func TestPageLink(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "qrtc.html")
+	page, err := web.SingleFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		kind browser.Kind
+		file string
+	}{
+		{"chromium-served", browser.Chromium, ""},
+		{"firefox-served", browser.Firefox, ""},
+		{"chromium-file", browser.Chromium, file},
+		{"firefox-file", browser.Firefox, file},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require(t, tc.kind)
+			nsA, nsB := twoClients(t)
+			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+			defer cancel()
+			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
+			offer, err := q.line(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, _ := openPage(t, ctx, nsA, tc.kind, tc.kind.String(), pageOptions{file: tc.file, hash: offer})
+			var read struct{ Source, Type string }
+			if err := h.next(ctx, "read", &read); err != nil {
+				t.Fatal(err)
+			}
+			if read.Source != "link" || read.Type != "offer" {
+				t.Errorf("the page read %+v, want an offer from the link", read)
+			}
+			answer := ownToken(t, ctx, h, "answer")
+			io.WriteString(q.stdin, answer.Token+"\n")
+			chatCLI(t, ctx, h, q)
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -52,6 +53,8 @@ func TestImportRules(t *testing.T) {
 		module + "/rendezvous": {module + "/sdpcompact", module + "/qr", module + "/peer", "github.com/pion/", "github.com/skip2", "github.com/makiuchi-d"},
 		// phrase derives the verification words: nothing of qrtc, no network.
 		module + "/phrase": {module + "/", "github.com/pion/", "net"},
+		// web serves and inlines the page's files: it holds no protocol.
+		module + "/web": {module + "/sdpcompact", module + "/qr", module + "/peer", module + "/phrase", "github.com/pion/"},
 	}
 	for pkg, bad := range forbidden {
 		list, ok := deps[pkg]
@@ -86,9 +89,47 @@ func TestImportRules(t *testing.T) {
 	}
 }
 
+// TestWasmImports keeps the page's WebAssembly modules (built for js/wasm,
+// so go list must be asked for that platform) on the same packages as the
+// command, and small: the codec loaded with the page has no QR decoder and no
+// WebRTC, the scanner nothing but the decoder.
+func TestWasmImports(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not installed")
+	}
+	rules := []struct {
+		pkg       string
+		must, bad []string
+	}{
+		{module + "/web/wasm/codec", []string{module + "/sdpcompact", module + "/phrase"}, []string{module + "/qr", module + "/peer", "github.com/makiuchi-d/", "github.com/pion/"}},
+		{module + "/web/wasm/scan", []string{module + "/qr"}, []string{module + "/sdpcompact", module + "/peer", module + "/phrase", "github.com/pion/"}},
+	}
+	for _, r := range rules {
+		cmd := exec.Command("go", "list", "-deps", r.pkg)
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("GOOS=js GOARCH=wasm go list -deps %s: %v", r.pkg, err)
+		}
+		deps := strings.Fields(string(out))
+		for _, m := range r.must {
+			if !slices.Contains(deps, m) {
+				t.Errorf("%s does not import %s: the page must use the command's own code", r.pkg, m)
+			}
+		}
+		for _, d := range deps {
+			for _, b := range r.bad {
+				if strings.HasPrefix(d, b) {
+					t.Errorf("%s imports %s (directly or not): it must not depend on %s", r.pkg, d, b)
+				}
+			}
+		}
+	}
+}
+
 // libraryPackages are the public library packages, relative to the module
 // root: they never print, log, exit or panic.
-var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream", "rendezvous", "phrase"}
+var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream", "rendezvous", "phrase", "web"}
 
 // TestLibrariesDoNotPrint reads the non-test Go files of the library
 // packages and fails on what only cmd/qrtc may do: import "log" (or

@@ -32,6 +32,7 @@ var commands = []command{
 	{"scan", "print the text of the QR code in each image", scanHelp, runScan},
 	{"qr", "draw any text as a QR code", qrHelp, runQR},
 	{"relay", "run a STUN and TURN server that relays for peers behind NATs", relayHelp, runRelay},
+	{"web", "serve the qrtc page (camera scanning in a browser) or write it as one file", webHelp, runWeb},
 	{"version", "print the version of qrtc (also: qrtc --version)", versionHelp, runVersion},
 	{"completion", "print a shell completion script (bash, zsh or fish)", completionHelp, runCompletion},
 	{"man", "print the manual page (man -l)", manHelp, runMan},
