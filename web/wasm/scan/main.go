@@ -33,24 +33,26 @@ func result(v any, err error) any {
 }
 
 // frame(rgba Uint8Array, width, height, thorough bool) -> {value: text}
-// reads a video frame: a single quick attempt, or with thorough every attempt
-// qr.Decode makes (for every Nth frame). No code is {value: ""}.
+// reads a video frame (canvas getImageData pixels): qr.DecodeFrameRGBA's one
+// cheap attempt, or with thorough every attempt qr.Decode makes (the page
+// asks for that on every Nth frame). No code is {value: ""}.
 func frame(_ js.Value, args []js.Value) any {
 	if len(args) < 4 {
 		return result("", nil)
 	}
 	w, h := args[1].Int(), args[2].Int()
-	if w <= 0 || h <= 0 || w*h > 16<<20 || args[0].Get("length").Int() != 4*w*h {
+	if w <= 0 || h <= 0 || w*h > qr.MaxPixels || args[0].Get("length").Int() != 4*w*h {
 		return result("", nil)
 	}
 	pix := make([]byte, 4*w*h)
 	js.CopyBytesToGo(pix, args[0])
-	gray := image.NewGray(image.Rect(0, 0, w, h))
-	for i := range w * h {
-		r, g, b := int(pix[4*i]), int(pix[4*i+1]), int(pix[4*i+2])
-		gray.Pix[i] = uint8((299*r + 587*g + 114*b) / 1000)
+	var text string
+	var err error
+	if args[3].Truthy() {
+		text, err = qr.Decode(&image.NRGBA{Pix: pix, Stride: 4 * w, Rect: image.Rect(0, 0, w, h)})
+	} else {
+		text, err = qr.DecodeFrameRGBA(pix, w, h, 4*w)
 	}
-	text, err := decodeFrame(gray, args[3].Truthy())
 	if err != nil {
 		return result("", nil)
 	}
