@@ -102,6 +102,7 @@ type Config struct {
 // settings is a Config with its defaults applied.
 type settings struct {
 	Config
+	turn *turnRefusals // what pion's log told of refused TURN allocations
 }
 
 func (c Config) withDefaults() (settings, error) {
@@ -141,7 +142,7 @@ func (c Config) withDefaults() (settings, error) {
 	if err := checkCredentials(c.ICEUfrag, c.ICEPwd); err != nil {
 		return settings{}, err
 	}
-	return settings{c}, nil
+	return settings{Config: c, turn: &turnRefusals{}}, nil
 }
 
 // checkCredentials applies RFC 8839 section 5.4 to local ICE credentials.
@@ -196,7 +197,7 @@ func maxBindingRequests(wait time.Duration) uint16 {
 // api builds the pion API for s.
 func (s settings) api() *webrtc.API {
 	var se webrtc.SettingEngine
-	se.LoggerFactory = pionLogs{logf: s.Logf}
+	se.LoggerFactory = pionLogs{logf: s.Logf, turn: s.turn}
 	disc := iceDisconnectedTimeoutFor(s)
 	keep := iceKeepalive
 	if keep > disc/2 {

@@ -2,10 +2,13 @@ package peer
 
 import (
 	"fmt"
+	"net"
+	"strconv"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/pion/stun/v4"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -125,7 +128,9 @@ func candidateText(c webrtc.ICECandidateStats) string {
 }
 
 // gatherWarnings reports ICE servers that contributed no candidate.
-func gatherWarnings(servers []webrtc.ICEServer, candidates []string, timeout time.Duration, complete bool) []string {
+// refusal tells why a TURN server ("host:port") refused an allocation, or
+// "" when it did not say.
+func gatherWarnings(servers []webrtc.ICEServer, candidates []string, timeout time.Duration, complete bool, refusal func(addr string) string) []string {
 	types := candidateTypes(candidates)
 	var w []string
 	for _, s := range servers {
@@ -137,9 +142,14 @@ func gatherWarnings(servers []webrtc.ICEServer, candidates []string, timeout tim
 					w = append(w, fmt.Sprintf("STUN server %q did not answer within %s", u, timeout))
 				}
 			case "turn", "turns":
-				if !slices.Contains(types, "relay") {
-					w = append(w, fmt.Sprintf("TURN server %q gave no relay address within %s; check its address and credentials", u, timeout))
+				if slices.Contains(types, "relay") {
+					break
 				}
+				if why := refusal(turnAddr(u)); why != "" {
+					w = append(w, fmt.Sprintf("TURN server %q rejected the request (%s): check the user name and password", u, why))
+					break
+				}
+				w = append(w, fmt.Sprintf("TURN server %q gave no relay address within %s; check its address and credentials", u, timeout))
 			}
 		}
 	}
@@ -147,4 +157,14 @@ func gatherWarnings(servers []webrtc.ICEServer, candidates []string, timeout tim
 		w = append(w, fmt.Sprintf("gathering candidates took longer than %s; the description lists those found so far", timeout))
 	}
 	return w
+}
+
+// turnAddr returns the "host:port" pion dials for a TURN URL, with the
+// default ports of RFC 8656 section 3.5 (3478, 5349 for turns).
+func turnAddr(u string) string {
+	uri, err := stun.ParseURI(u)
+	if err != nil {
+		return ""
+	}
+	return net.JoinHostPort(uri.Host, strconv.Itoa(uri.Port))
 }

@@ -286,7 +286,7 @@ func (p *Peer) finishGathering(ctx context.Context, own webrtc.SessionDescriptio
 	if err != nil {
 		return "", fmt.Errorf("peer: reading own description: %w", err)
 	}
-	warnings := gatherWarnings(p.s.ICEServers, d.candidates, p.s.GatherTimeout, complete)
+	warnings := gatherWarnings(p.s.ICEServers, d.candidates, p.s.GatherTimeout, complete, p.s.turn.refusal)
 	p.mu.Lock()
 	p.local, p.localSet = d, true
 	p.warnings = warnings

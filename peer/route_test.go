@@ -21,3 +21,19 @@ func TestRelayed(t *testing.T) {
 		}
 	}
 }
+
+// TestRoute: no route before the channel opens; host to host between two
+// loopback peers, each end's address the other's remote one.
+func TestRoute(t *testing.T) {
+	ctx := testContext(t, 30*time.Second)
+	if r, ok := newPeer(t, loopback()).Route(); ok {
+		t.Errorf("before connecting: Route() = %+v, true; want false", r)
+	}
+	a, b := connected(t, ctx, loopback(), loopback())
+	ra, oka := a.Route()
+	rb, okb := b.Route()
+	if !oka || !okb || ra.LocalType != "host" || ra.RemoteType != "host" ||
+		ra.LocalAddress != rb.RemoteAddress || ra.RemoteAddress != rb.LocalAddress {
+		t.Errorf("on loopback: Route() = %+v, %v and %+v, %v; want host to host, each the mirror of the other", ra, oka, rb, okb)
+	}
+}

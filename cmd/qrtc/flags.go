@@ -238,6 +238,7 @@ type sessionFlags struct {
 	// candidates before the token is shown (peer.Config.GatherTimeout).
 	gatherTimeout time.Duration
 	verbose       bool
+	veryVerbose   bool // -vv: also pion's own log lines
 	loopback      bool
 	ifaces        stringList
 	ipv4          bool
@@ -264,6 +265,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&f.ipv4, "ipv4", false, "offer only IPv4 addresses")
 	fs.BoolVar(&f.ipv6, "ipv6", false, "offer only IPv6 addresses (for computers with many IPv6 privacy addresses, prefer --ipv4)")
 	fs.BoolVar(&f.verbose, "v", false, "show the gathered candidates and the progress of ICE on stderr")
+	fs.BoolVar(&f.veryVerbose, "vv", false, "like -v, and also the internal log lines of the WebRTC library (pion), for bug reports")
 }
 
 // turnPassEnv is the environment variable that holds the TURN password when

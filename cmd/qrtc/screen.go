@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/base64"
 	"fmt"
+	"net"
 	"regexp"
 	"strings"
 	"time"
 
+	"github.com/pion/stun/v4"
+
+	"github.com/qrtc/qrtc/peer"
 	"github.com/qrtc/qrtc/qr"
 )
 
@@ -256,4 +260,28 @@ func leftText(d time.Duration) string {
 		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
 	}
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// routeText says how the connection runs, for people: directly between
+// which addresses, or through which TURN relay (this side's, named by its
+// --turn URL when it is one of turns, or the other side's).
+func routeText(r peer.Route, turns []string) string {
+	local, remote := r.LocalType == "relay", r.RemoteType == "relay"
+	mine := "your TURN relay at " + r.LocalAddress
+	host, _, _ := net.SplitHostPort(r.LocalAddress)
+	for _, u := range turns {
+		if uri, err := stun.ParseURI(u); err == nil && uri.Host == host {
+			mine = fmt.Sprintf("your TURN relay %s (relayed address %s)", u, r.LocalAddress)
+		}
+	}
+	theirs := "the other side's TURN relay at " + r.RemoteAddress
+	switch {
+	case local && remote:
+		return "The connection goes through two relays: " + mine + " and " + theirs + "."
+	case local:
+		return "The connection goes through " + mine + "."
+	case remote:
+		return "The connection goes through " + theirs + "."
+	}
+	return fmt.Sprintf("The connection is direct, no relay: %s (%s) to %s (%s).", r.LocalAddress, r.LocalType, r.RemoteAddress, r.RemoteType)
 }

@@ -219,8 +219,16 @@ func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
 	}
 	cfg := peer.Config{ICEServers: servers, IncludeLoopback: f.loopback,
 		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout}
+	if f.veryVerbose {
+		f.verbose = true
+	}
 	if f.verbose {
-		cfg.Logf = func(format string, args ...any) { st.say("qrtc -v: "+format, args...) }
+		cfg.Logf = func(format string, args ...any) {
+			if strings.HasPrefix(format, "pion ") && !f.veryVerbose {
+				return // the WebRTC library's own lines: -vv
+			}
+			st.say("qrtc -v: "+format, args...)
+		}
 	}
 	return cfg, nil
 }
@@ -315,6 +323,9 @@ func (s *session) connect() error {
 	}
 	s.cancel() // --timeout no longer applies once connected
 	s.st.say("connected; verification phrase: %s", s.p.Phrase())
+	if r, ok := s.p.Route(); ok {
+		s.st.say("%s", routeText(r, s.f.turn))
+	}
 	return nil
 }
 
