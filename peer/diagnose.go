@@ -3,8 +3,8 @@ package peer
 import (
 	"fmt"
 	"net"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 

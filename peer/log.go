@@ -14,7 +14,7 @@ import (
 // command keeps for data.
 type pionLogs struct {
 	logf func(format string, args ...any) // nil: drop everything
-	turn *turnRefusals                     // records TURN servers that refused; may be nil
+	turn *turnRefusals                    // records TURN servers that refused; may be nil
 }
 
 // NewLogger returns a logger for one pion component.
