@@ -94,6 +94,17 @@ type Config struct {
 	// UDP over IPv4 and IPv6.
 	NetworkTypes []webrtc.NetworkType
 
+	// OneScan lets two sides connect with one scanned code (package
+	// onescan). An offerer marks its offer with a=qrtc-one-scan and, when a
+	// connectivity check arrives whose USERNAME names a one-scan answer and
+	// whose MESSAGE-INTEGRITY fits its password, applies the answer that
+	// check describes at once: Accept is then not needed, and OneScan
+	// tells. An answerer given an offer so marked makes a one-scan answer
+	// (its ufrag carries its certificate fingerprint, its password is
+	// derived from the offer; ICEUfrag and ICEPwd are not used), which the
+	// offerer may still Accept the ordinary way.
+	OneScan bool
+
 	// Logf, when set, receives verbose diagnostics (state changes, gathered
 	// candidates). It must be safe for concurrent use. Nil: silent.
 	Logf func(format string, args ...any)
@@ -194,8 +205,9 @@ func maxBindingRequests(wait time.Duration) uint16 {
 	return uint16(n)
 }
 
-// api builds the pion API for s.
-func (s settings) api() *webrtc.API {
+// api builds the pion API for s, with its sockets watched by c and local
+// ICE credentials ufrag and pwd (empty: pion picks them).
+func (s settings) api(c *checks, ufrag, pwd string) *webrtc.API {
 	var se webrtc.SettingEngine
 	se.LoggerFactory = pionLogs{logf: s.Logf, turn: s.turn}
 	disc := iceDisconnectedTimeoutFor(s)
@@ -221,14 +233,14 @@ func (s settings) api() *webrtc.API {
 	// Resolve the remote's <uuid>.local candidates (browsers send them) but
 	// do not announce our own addresses under mDNS names.
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeQueryOnly)
-	if s.ICEUfrag != "" {
-		se.SetICECredentials(s.ICEUfrag, s.ICEPwd)
+	if ufrag != "" {
+		se.SetICECredentials(ufrag, pwd)
 	}
 	se.SetSCTPMaxMessageSize(uint32(s.MaxMessageSize))
 	// Keep the NAT mappings toward STUN and TURN servers alive while the
 	// tokens travel (keepalive.go). Should the standard network fail to
 	// list the interfaces, pion's own attempt fails alike and reports it.
-	if n, err := newKeepaliveNet(keepaliveInterval); err == nil {
+	if n, err := newKeepaliveNet(keepaliveInterval, c); err == nil {
 		se.SetNet(n)
 	}
 	return webrtc.NewAPI(webrtc.WithSettingEngine(se))

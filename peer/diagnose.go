@@ -89,7 +89,7 @@ func (p *Peer) connectError(reason string) *ConnectError {
 		RemoteTypes: candidateTypes(p.remote.candidates),
 	}
 	p.mu.Unlock()
-	report := p.pc.GetStats()
+	report := p.conn().GetStats()
 	cands := map[string]webrtc.ICECandidateStats{}
 	for _, s := range report {
 		if c, ok := s.(webrtc.ICECandidateStats); ok {

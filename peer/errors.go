@@ -57,6 +57,12 @@ var (
 	// persists.
 	ErrWebRTC = errors.New("peer: the WebRTC stack failed")
 
+	// ErrAnswered reports that the offer already has its answer: on the
+	// offerer, Accept of an answer after a one-scan check carried another
+	// one; on the answerer, that the offerer took another answer first
+	// (Config.OneScan, package onescan).
+	ErrAnswered = errors.New("peer: the offer was already answered")
+
 	// ErrClosed reports a call on a Peer after Close or Shutdown, or a Send
 	// after the other side closed the channel.
 	ErrClosed = errors.New("peer: closed")

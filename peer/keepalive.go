@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/stun/v4"
@@ -30,20 +31,23 @@ const keepaliveInterval = 15 * time.Second
 const maxKeepaliveServers = 4
 
 // keepaliveNet is the network pion's ICE agent opens its sockets on: the
-// standard one, with every UDP socket wrapped in a keepalive.
+// standard one, with every UDP socket wrapped in a keepalive, and every
+// UDP socket of a host or server reflexive candidate watched by the Peer's
+// checks (checks.go) before pion reads from it.
 type keepaliveNet struct {
 	transport.Net
 	interval time.Duration
+	checks   *checks
 }
 
 // newKeepaliveNet returns the standard network with keepalives every
-// interval.
-func newKeepaliveNet(interval time.Duration) (*keepaliveNet, error) {
+// interval, whose UDP sockets pass what they read through c (nil: none).
+func newKeepaliveNet(interval time.Duration, c *checks) (*keepaliveNet, error) {
 	std, err := stdnet.NewNet()
 	if err != nil {
 		return nil, err
 	}
-	return &keepaliveNet{Net: std, interval: interval}, nil
+	return &keepaliveNet{Net: std, interval: interval, checks: c}, nil
 }
 
 // ListenUDP opens a UDP socket (host and server reflexive candidates).
@@ -52,7 +56,11 @@ func (n *keepaliveNet) ListenUDP(network string, laddr *net.UDPAddr) (transport.
 	if err != nil {
 		return nil, err
 	}
-	return &keepaliveUDPConn{UDPConn: conn, k: newKeeper(conn, n.interval)}, nil
+	c := &keepaliveUDPConn{UDPConn: conn, k: newKeeper(conn, n.interval), checks: n.checks}
+	if n.checks != nil {
+		n.checks.add(c)
+	}
+	return c, nil
 }
 
 // ListenPacket opens a packet socket (a TURN client's socket, for relay
@@ -186,10 +194,113 @@ func isServerRequest(b []byte) bool {
 	return true
 }
 
-// keepaliveUDPConn is a UDP socket with a keeper.
+// keepaliveUDPConn is a UDP socket with a keeper and the Peer's checks.
+//
+// pion's ICE agent reads its candidates' sockets only once it has the
+// remote description; until then datagrams wait in the kernel. An offerer
+// must answer the checks that arrive meanwhile (checks.go), so once its
+// candidates are gathered, arm starts an early reader that reads the socket
+// and hands every datagram to the checks. The first ReadFrom of pion's
+// agent stops it (a read deadline in the past wakes it) and from then on
+// pion reads the socket itself, through the checks.
 type keepaliveUDPConn struct {
 	transport.UDPConn
-	k *keeper
+	k      *keeper
+	checks *checks
+
+	mu      sync.Mutex
+	early   *earlyReader // the running early reader, or nil
+	pending []packet     // read early, not consumed by the checks: for pion
+	closed  bool
+}
+
+// earlyReader is the goroutine that reads an armed socket until pion
+// starts reading; it exits when stopped or when the socket is closed.
+type earlyReader struct {
+	done     chan struct{}
+	stopping atomic.Bool
+	err      error // the read error that ended it, unless it was stopped
+}
+
+// packet is a datagram read early.
+type packet struct {
+	b    []byte
+	addr net.Addr
+}
+
+// maxPending caps the datagrams the early reader keeps for pion: before
+// the remote description pion would drop them anyway.
+const maxPending = 16
+
+// arm starts the early reader, once.
+func (c *keepaliveUDPConn) arm() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.early != nil || c.closed {
+		return
+	}
+	r := &earlyReader{done: make(chan struct{})}
+	c.early = r
+	go c.readEarly(r)
+}
+
+// readEarly reads the socket for the checks until stopped or closed.
+func (c *keepaliveUDPConn) readEarly(r *earlyReader) {
+	defer close(r.done)
+	buf := make([]byte, 8192)
+	for {
+		n, addr, err := c.UDPConn.ReadFrom(buf)
+		if err != nil {
+			if !r.stopping.Load() {
+				r.err = err
+			}
+			return
+		}
+		if c.checks.handle(c.UDPConn, buf[:n], addr) {
+			continue
+		}
+		c.mu.Lock()
+		if len(c.pending) < maxPending {
+			c.pending = append(c.pending, packet{append([]byte(nil), buf[:n]...), addr})
+		}
+		c.mu.Unlock()
+	}
+}
+
+// ReadFrom reads the next datagram that the checks do not consume. The
+// first call after arm, pion's agent starting, stops the early reader and
+// returns what it kept first.
+func (c *keepaliveUDPConn) ReadFrom(b []byte) (int, net.Addr, error) {
+	c.mu.Lock()
+	r := c.early
+	c.early = nil
+	c.mu.Unlock()
+	if r != nil {
+		// pion reads: its agent has the remote credentials and answers
+		// checks itself from now on.
+		c.checks.handedOver.Store(true)
+		r.stopping.Store(true)
+		_ = c.UDPConn.SetReadDeadline(time.Now()) // wakes the early reader; an error means the socket is closed, which wakes it too
+		<-r.done
+		_ = c.UDPConn.SetReadDeadline(time.Time{})
+		if r.err != nil {
+			return 0, nil, r.err
+		}
+	}
+	c.mu.Lock()
+	if len(c.pending) > 0 {
+		p := c.pending[0]
+		c.pending = c.pending[1:]
+		c.mu.Unlock()
+		return copy(b, p.b), p.addr, nil
+	}
+	c.mu.Unlock()
+	for {
+		n, addr, err := c.UDPConn.ReadFrom(b)
+		if err != nil || c.checks == nil || !c.checks.handle(c.UDPConn, b[:n], addr) {
+			return n, addr, err
+		}
+	}
 }
 
 // WriteTo sends b to addr.
@@ -216,8 +327,12 @@ func (c *keepaliveUDPConn) Write(b []byte) (int, error) {
 	return c.UDPConn.Write(b)
 }
 
-// Close stops the keepalives and closes the socket.
+// Close stops the keepalives and closes the socket, which ends the early
+// reader.
 func (c *keepaliveUDPConn) Close() error {
+	c.mu.Lock()
+	c.closed = true
+	c.mu.Unlock()
 	c.k.close()
 	return c.UDPConn.Close()
 }

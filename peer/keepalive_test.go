@@ -40,7 +40,7 @@ func readSTUN(t *testing.T, conn net.PacketConn, wait time.Duration) (*stun.Mess
 func TestKeepalive(t *testing.T) {
 	t.Parallel()
 	const interval = 50 * time.Millisecond
-	n, err := newKeepaliveNet(interval)
+	n, err := newKeepaliveNet(interval, nil)
 	if err != nil {
 		t.Fatalf("newKeepaliveNet: %v", err)
 	}
@@ -135,7 +135,7 @@ func TestKeepalive(t *testing.T) {
 func TestKeepaliveWaitsForSilence(t *testing.T) {
 	t.Parallel()
 	const interval = 300 * time.Millisecond
-	n, err := newKeepaliveNet(interval)
+	n, err := newKeepaliveNet(interval, nil)
 	if err != nil {
 		t.Fatalf("newKeepaliveNet: %v", err)
 	}

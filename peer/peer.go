@@ -77,6 +77,8 @@ type Peer struct {
 	warnings     []string
 	connectTimer *time.Timer
 	goneTimer    *time.Timer
+	applying     bool // an answer is being applied (Accept or a one-scan check)
+	oneScanWon   bool // the answer came in a one-scan check
 	localClosing bool // Shutdown or Close has begun: a channel close is ours
 	closing      bool // Close has begun: callbacks must not start work
 	endErr       error
@@ -101,6 +103,9 @@ type Peer struct {
 
 	queueFull     chan struct{} // closed the first time the receive queue reached its byte cap
 	queueFullOnce sync.Once
+
+	checks    *checks       // watches the STUN checks on pion's sockets (checks.go)
+	oneScanCh chan struct{} // closed when a one-scan check supplied the answer
 }
 
 // New returns a Peer configured by cfg. Candidates are gathered, and their
@@ -110,13 +115,10 @@ func New(cfg Config) (*Peer, error) {
 	if err != nil {
 		return nil, err
 	}
-	pc, err := s.api().NewPeerConnection(webrtc.Configuration{ICEServers: s.ICEServers})
-	if err != nil {
-		return nil, fmt.Errorf("%w: ICE servers %v: %v; use URLs like \"stun:host:3478\" or \"turn:host:3478\" with a username and credential", ErrBadConfig, iceServerURLs(s.ICEServers), err)
-	}
 	p := &Peer{
 		s:          s,
-		pc:         pc,
+		checks:     &checks{},
+		oneScanCh:  make(chan struct{}),
 		msgs:       make(chan Message, queueLen),
 		drained:    make(chan struct{}, 1),
 		lowCh:      make(chan struct{}, 1),
@@ -128,17 +130,66 @@ func New(cfg Config) (*Peer, error) {
 		stopCh:     make(chan struct{}),
 		queueFull:  make(chan struct{}),
 	}
-	pc.OnICEConnectionStateChange(p.onICEState)
-	pc.OnConnectionStateChange(p.onConnectionState)
-	pc.OnDataChannel(p.attach)
+	p.checks.onOneScan = p.oneScanAnswer
+	p.checks.onAnswered = p.answeredElsewhere
+	pc, err := p.newPeerConnection(s.ICEUfrag, s.ICEPwd, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.pc = pc
+	return p, nil
+}
+
+// newPeerConnection makes pion's PeerConnection with the given local ICE
+// credentials (empty: pion picks them) and certificate (nil: pion makes
+// one), and hooks its events to p. Events of a PeerConnection that is no
+// longer p's (one-scan answers replace the first one) are ignored.
+func (p *Peer) newPeerConnection(ufrag, pwd string, cert *webrtc.Certificate) (*webrtc.PeerConnection, error) {
+	cfg := webrtc.Configuration{ICEServers: p.s.ICEServers}
+	if cert != nil {
+		cfg.Certificates = []webrtc.Certificate{*cert}
+	}
+	pc, err := p.s.api(p.checks, ufrag, pwd).NewPeerConnection(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%w: ICE servers %v: %v; use URLs like \"stun:host:3478\" or \"turn:host:3478\" with a username and credential", ErrBadConfig, iceServerURLs(p.s.ICEServers), err)
+	}
+	pc.OnICEConnectionStateChange(func(s webrtc.ICEConnectionState) {
+		if p.current(pc) {
+			p.onICEState(s)
+		}
+	})
+	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+		if p.current(pc) {
+			p.onConnectionState(s)
+		}
+	})
+	pc.OnDataChannel(func(dc *webrtc.DataChannel) {
+		if p.current(pc) {
+			p.attach(dc)
+		}
+	})
 	pc.SCTP().OnClose(func(error) {
-		if !p.enter() {
+		if !p.current(pc) || !p.enter() {
 			return
 		}
 		defer p.wg.Done()
 		p.connectionEnded("the SCTP association closed")
 	})
-	return p, nil
+	return pc, nil
+}
+
+// current reports whether pc is p's PeerConnection.
+func (p *Peer) current(pc *webrtc.PeerConnection) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pc == pc
+}
+
+// conn returns p's PeerConnection.
+func (p *Peer) conn() *webrtc.PeerConnection {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pc
 }
 
 // enter registers a callback that is about to run Peer code. It returns
@@ -180,7 +231,19 @@ func (p *Peer) Offer(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: creating the offer: %v", ErrWebRTC, err)
 	}
-	return p.finishGathering(ctx, offer)
+	sdp, err := p.finishGathering(ctx, offer)
+	if err != nil {
+		return "", err
+	}
+	p.mu.Lock()
+	ufrag, pwd := p.local.ufrag, p.local.pwd
+	p.mu.Unlock()
+	p.checks.setLocal(true, p.s.OneScan, ufrag, pwd)
+	p.checks.arm()
+	if p.s.OneScan {
+		sdp = markOneScan(sdp)
+	}
+	return sdp, nil
 }
 
 // Answer applies the other side's offer SDP, creates an answer, gathers
@@ -194,6 +257,12 @@ func (p *Peer) Answer(ctx context.Context, offerSDP string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if p.s.OneScan && rd.oneScan {
+		if err := p.becomeOneScan(rd); err != nil {
+			return "", err
+		}
+	}
+	p.checks.setRemote(rd.ufrag, rd.pwd)
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: offerSDP}); err != nil {
 		return "", fmt.Errorf("%w: pion refused the offer: %v", ErrBadDescription, err)
 	}
@@ -208,16 +277,33 @@ func (p *Peer) Answer(ctx context.Context, offerSDP string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	p.mu.Lock()
+	ufrag, pwd := p.local.ufrag, p.local.pwd
+	p.mu.Unlock()
+	p.checks.setLocal(false, false, ufrag, pwd)
 	p.startConnectTimer(p.s.AnswerWait, "the offerer did not connect within %s of the answer; did it apply this answer?")
 	return sdp, nil
 }
 
 // Accept applies the answerer's SDP on the offerer's side. Connectivity
 // checks start; WaitOpen tells when the channel is open.
+//
+// With Config.OneScan the answer may have come first in a connectivity
+// check (OneScan tells): then Accept of the same answer returns nil, and
+// Accept of another answer ErrAnswered.
 func (p *Peer) Accept(ctx context.Context, answerSDP string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("peer: accept: %w", err)
 	}
+	rd, err := checkAnswer(answerSDP)
+	if err != nil {
+		return err
+	}
+	return p.apply(answerSDP, rd, false)
+}
+
+// apply applies an answer, from Accept or from a one-scan check, once.
+func (p *Peer) apply(answerSDP string, rd description, oneScan bool) error {
 	p.mu.Lock()
 	switch {
 	case p.closing || p.localClosing:
@@ -226,21 +312,33 @@ func (p *Peer) Accept(ctx context.Context, answerSDP string) error {
 	case p.role != roleOfferer || !p.localSet:
 		p.mu.Unlock()
 		return fmt.Errorf("%w: Accept needs a finished Offer on this Peer first", ErrWrongState)
-	case p.remoteSet:
+	case p.applying && p.oneScanWon:
+		same := p.remote.ufrag == rd.ufrag && p.remote.fingerprint == rd.fingerprint
+		p.mu.Unlock()
+		if same && !oneScan {
+			return nil
+		}
+		return fmt.Errorf("%w: a connectivity check from the answerer %s already carried its answer (one-scan); this answer (ufrag %q) is not used", ErrAnswered, clipUfrag(p.remote.ufrag), clipUfrag(rd.ufrag))
+	case p.applying:
 		p.mu.Unlock()
 		return fmt.Errorf("%w: an answer was already accepted; one Peer carries one connection", ErrWrongState)
 	}
+	p.applying, p.oneScanWon = true, oneScan
+	p.remote = rd
 	p.mu.Unlock()
-	rd, err := checkAnswer(answerSDP)
-	if err != nil {
-		return err
-	}
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: answerSDP}); err != nil {
+		p.mu.Lock()
+		p.applying, p.oneScanWon, p.remote = false, false, description{}
+		p.mu.Unlock()
 		return fmt.Errorf("%w: pion refused the answer: %v", ErrBadDescription, err)
 	}
+	p.checks.setRemote(rd.ufrag, rd.pwd)
 	p.mu.Lock()
-	p.remote, p.remoteSet = rd, true
+	p.remoteSet = true
 	p.mu.Unlock()
+	if oneScan {
+		close(p.oneScanCh)
+	}
 	p.startConnectTimer(p.s.ConnectTimeout, "no candidate pair connected within %s")
 	return nil
 }
@@ -403,7 +501,7 @@ func (p *Peer) onChannelClose() {
 		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
 		return
 	}
-	if _, up := p.pc.SCTP().Metadata(); !up {
+	if _, up := p.conn().SCTP().Metadata(); !up {
 		p.connEndOnce.Do(func() { close(p.connEndCh) })
 		p.end(fmt.Errorf("%w: the connection closed without the chat being closed first", ErrPeerGone))
 		return
@@ -682,6 +780,7 @@ func (p *Peer) shutdownChannel(ctx context.Context, dc *webrtc.DataChannel) erro
 func (p *Peer) Close() error {
 	p.closeOnce.Do(func() {
 		p.mu.Lock()
+		pc := p.pc
 		p.localClosing = true
 		p.closing = true
 		if p.connectTimer != nil {
@@ -694,7 +793,7 @@ func (p *Peer) Close() error {
 		p.stopOnce.Do(func() { close(p.stopCh) })
 		close(p.closedCh)
 		p.end(fmt.Errorf("%w: this side closed the chat", ErrClosed))
-		if err := p.pc.Close(); err != nil {
+		if err := pc.Close(); err != nil {
 			p.closeErr = fmt.Errorf("%w: closing the connection: %v", ErrWebRTC, err)
 		}
 		p.wg.Wait()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pion/sdp/v3"
+	"github.com/qrtc/qrtc/onescan"
 )
 
 // Facts about a session description that Peer checks before it hands the
@@ -18,6 +19,9 @@ type description struct {
 	fingerprint    string // first a=fingerprint, "sha-256 AB:CD:..."
 	maxMessageSize int    // a=max-message-size; 65536 when absent (RFC 8841 section 6.1)
 	candidates     []string
+	ufrag, pwd     string // a=ice-ufrag and a=ice-pwd, media level first
+	mid            string // a=mid of the data section
+	oneScan        bool   // a=qrtc-one-scan: the offerer accepts one-scan answers
 }
 
 // maxSDPLen caps the SDP text Peer parses: real data channel descriptions
@@ -51,6 +55,9 @@ func parseDescription(text string) (description, error) {
 	if v, ok := s.Attribute("setup"); ok {
 		d.setup = v
 	}
+	d.ufrag, _ = s.Attribute("ice-ufrag")
+	d.pwd, _ = s.Attribute("ice-pwd")
+	_, d.oneScan = s.Attribute(onescan.Attribute)
 	for _, m := range s.MediaDescriptions {
 		if m.MediaName.Media != "application" || !slices.Contains(m.MediaName.Formats, "webrtc-datachannel") {
 			continue
@@ -62,6 +69,16 @@ func parseDescription(text string) (description, error) {
 		if v, ok := m.Attribute("setup"); ok {
 			d.setup = v
 		}
+		if v, ok := m.Attribute("ice-ufrag"); ok {
+			d.ufrag = v
+		}
+		if v, ok := m.Attribute("ice-pwd"); ok {
+			d.pwd = v
+		}
+		if _, ok := m.Attribute(onescan.Attribute); ok {
+			d.oneScan = true
+		}
+		d.mid, _ = m.Attribute("mid")
 		if v, ok := m.Attribute("fingerprint"); ok && d.fingerprint == "" {
 			d.fingerprint = v
 		}
