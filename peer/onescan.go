@@ -175,4 +175,3 @@ func clipUfrag(u string) string {
 	}
 	return u
 }
-

@@ -74,6 +74,16 @@ func (r *bitReader) read(n int) uint64 {
 // flag reads one bit.
 func (r *bitReader) flag() bool { return r.read(1) == 1 }
 
+// optionalFlag reads one bit of the extension bits at the end of the
+// payload, which the writer leaves out when they are zero: after the end it
+// returns false without an error.
+func (r *bitReader) optionalFlag() bool {
+	if r.err != nil || r.pos >= len(r.bits) {
+		return false
+	}
+	return r.flag()
+}
+
 // bytes reads n bytes.
 func (r *bitReader) bytes(n int) []byte {
 	if r.err != nil {

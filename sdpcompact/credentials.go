@@ -5,6 +5,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+
+	"github.com/qrtc/qrtc/onescan"
 )
 
 // credentialSeedSize is the number of random bytes behind qrtc's own ICE
@@ -33,6 +35,37 @@ func NewICECredentials() (ufrag, pwd string, err error) {
 func credentialsFromSeed(seed []byte) (ufrag, pwd string) {
 	h := sha256.Sum256(append([]byte("qrtc ufrag v1"), seed...))
 	return base64.RawStdEncoding.EncodeToString(h[:3]), base64.RawStdEncoding.EncodeToString(seed)
+}
+
+// oneScanSeed returns the 16 bytes behind the password of one-scan
+// credentials (package onescan): a ufrag that onescan.Ufrag makes of the
+// session's first fingerprint (sha-256) and max-message-size, and a
+// password of 22 characters in base64. It returns nil for other sessions.
+func oneScanSeed(s *Session) []byte {
+	if len(s.ICEUfrag) != onescan.UfragLen || len(s.Fingerprints) == 0 || s.Fingerprints[0].Algorithm != "sha-256" {
+		return nil
+	}
+	if u, err := onescan.Ufrag(s.Fingerprints[0].Value, s.MaxMessageSize); err != nil || u != s.ICEUfrag {
+		return nil
+	}
+	seed, err := base64.RawStdEncoding.Strict().DecodeString(s.ICEPwd)
+	if err != nil || len(seed) != credentialSeedSize || len(s.ICEPwd) != 22 {
+		return nil
+	}
+	return seed
+}
+
+// oneScanCredentials returns the credentials oneScanSeed read, or false
+// when the session cannot have them.
+func oneScanCredentials(s *Session, seed []byte) (ufrag, pwd string, ok bool) {
+	if len(s.Fingerprints) == 0 || s.Fingerprints[0].Algorithm != "sha-256" {
+		return "", "", false
+	}
+	u, err := onescan.Ufrag(s.Fingerprints[0].Value, s.MaxMessageSize)
+	if err != nil {
+		return "", "", false
+	}
+	return u, base64.RawStdEncoding.EncodeToString(seed), true
 }
 
 // credentialSeed returns the seed of credentials made by NewICECredentials,

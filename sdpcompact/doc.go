@@ -28,6 +28,8 @@
 //     holdconn);
 //   - the mid (RFC 8843), a=sctp-port and a=max-message-size (RFC 8841
 //     sections 5 and 6; absent means 5000 and 65536 as those sections say);
+//   - a=qrtc-one-scan, by which an offer says that its maker accepts
+//     one-scan answers (package onescan);
 //   - every ICE candidate of component 1: type (host, srflx, prflx, relay),
 //     transport (UDP, or TCP with tcptype active, passive or so, RFC 6544
 //     section 4.5), address (IPv4, IPv6, an mDNS "<uuid>.local" name or
@@ -76,6 +78,14 @@
 // of libwebrtc (Chromium, Safari: 4 + 24 ice-chars, 6 bits each), Firefox
 // (8 + 32 lower-case hex digits, 4 bits each) and pion's defaults (16 + 32
 // ice-chars), or an explicit alphabet and length for each.
+//
+// One-scan answers (package onescan) have a 47-character ufrag made of the
+// DTLS fingerprint and max-message-size, and a password of 16 bytes in
+// base64: a token stores them as the fingerprint it stores anyway and the
+// password's 16 bytes in the place of S, with an extension bit (below)
+// that says so. A one-scan answer token is therefore as long as an answer
+// with NewICECredentials, not shorter: its password comes from the offer,
+// but Decode of an answer token alone must still give the whole answer.
 //
 // # Token text
 //
@@ -196,7 +206,19 @@
 //	  non-host candidates: 0 raddr 0.0.0.0 rport 0 (hidden by browsers),
 //	         10 raddr and rport of earlier candidate i, 11 address as above
 //	         and 16 bits rport
+//	extension bits, each 0 when absent (an encoder leaves out the zero bits
+//	at the end, so a token without extensions is exactly what it was
+//	before they existed, and a decoder reads missing bits as 0):
+//	  1 bit  a=qrtc-one-scan
+//	  1 bit  one-scan credentials: the 128 bits of S above are the
+//	         password's bytes (base64, 22 characters), and the ufrag is
+//	         onescan.Ufrag of the first fingerprint (sha-256) and the
+//	         max-message-size
 //	zero bits up to the end of the last chunk
+//
+// A decoder older than the extension bits refuses a token that has them
+// (ErrInvalidToken: its re-encoding differs); every older token decodes
+// the same with this one.
 //
 // Every session has exactly one encoding: Decode re-encodes what it read and
 // refuses a token that differs (ErrInvalidToken), so a token that decodes
@@ -217,5 +239,6 @@
 // a=group:BUNDLE with the mid, m=application 9 UDP/DTLS/SCTP
 // webrtc-datachannel, c=IN IP4 0.0.0.0, a=ice-ufrag, a=ice-pwd,
 // a=ice-options if kept, a=fingerprint lines, a=setup, a=mid, a=sctp-port,
-// a=max-message-size, the a=candidate lines and a=end-of-candidates.
+// a=max-message-size, a=qrtc-one-scan if kept, the a=candidate lines and
+// a=end-of-candidates.
 package sdpcompact

@@ -5,6 +5,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+
+	"github.com/qrtc/qrtc/onescan"
 )
 
 // marshal writes the session as conservative, standard SDP (RFC 8866,
@@ -44,6 +46,9 @@ func (s *Session) marshal(t Type) string {
 	line("a=mid:%s", s.MID)
 	line("a=sctp-port:%d", s.SCTPPort)
 	line("a=max-message-size:%d", s.MaxMessageSize)
+	if s.OneScan {
+		line("a=%s", onescan.Attribute)
+	}
 	foundations := map[string]int{}
 	for i, c := range s.Candidates {
 		// RFC 8445 section 5.1.2.1 with the recommended type preferences;

@@ -1,6 +1,7 @@
 package sdpcompact
 
 import (
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -47,8 +48,22 @@ func defaultSetup(t Type) string {
 // isProfile reports whether s is exactly what qrtc's own peer emits, which
 // a token stores with a single flag bit.
 func isProfile(s *Session, t Type) bool {
-	return credentialSeed(s.ICEUfrag, s.ICEPwd) != nil && isCommon(s, t) &&
+	seed, _ := sessionSeed(s)
+	return seed != nil && isCommon(s, t) &&
 		s.ICEOptions == "" && s.MaxMessageSize == maxMessageSizes[0]
+}
+
+// sessionSeed returns the 16 bytes a token stores for credentials made by
+// NewICECredentials or for one-scan credentials (then oneScan is true), or
+// nil for other credentials.
+func sessionSeed(s *Session) (seed []byte, oneScan bool) {
+	if seed := credentialSeed(s.ICEUfrag, s.ICEPwd); seed != nil {
+		return seed, false
+	}
+	if seed := oneScanSeed(s); seed != nil {
+		return seed, true
+	}
+	return nil, false
 }
 
 // pack writes the payload bits of a session. tag is the offer tag of an
@@ -69,7 +84,8 @@ func pack(s *Session, t Type, tag *uint16) (*bitWriter, error) {
 	}
 	if isProfile(s, t) {
 		w.flag(true)
-		w.bytes(credentialSeed(s.ICEUfrag, s.ICEPwd))
+		seed, _ := sessionSeed(s)
+		w.bytes(seed)
 		w.bytes(s.Fingerprints[0].Value)
 	} else {
 		w.flag(false)
@@ -86,12 +102,19 @@ func pack(s *Session, t Type, tag *uint16) (*bitWriter, error) {
 			return nil, fmt.Errorf("%w (candidate %d)", err, j+1)
 		}
 	}
+	// The extension bits; trailing zeros are left out.
+	if _, oneScanCreds := sessionSeed(s); oneScanCreds {
+		w.flag(s.OneScan)
+		w.flag(true)
+	} else if s.OneScan {
+		w.flag(true)
+	}
 	return w, nil
 }
 
 // packSettings writes the fields a non-profile session spells out.
 func packSettings(w *bitWriter, s *Session, t Type) error {
-	if seed := credentialSeed(s.ICEUfrag, s.ICEPwd); seed != nil {
+	if seed, _ := sessionSeed(s); seed != nil {
 		w.flag(true)
 		w.bytes(seed)
 	} else {
@@ -416,6 +439,19 @@ func unpack(r *bitReader, t Type) (*Session, *uint16, error) {
 			return nil, nil, err
 		}
 		s.Candidates = append(s.Candidates, c)
+	}
+	s.OneScan = r.optionalFlag()
+	if r.optionalFlag() {
+		// One-scan credentials: the 128 bits read as a seed are the
+		// password's bytes, the ufrag comes from the fingerprint.
+		seed, err := base64.RawStdEncoding.Strict().DecodeString(s.ICEPwd)
+		if err != nil || len(seed) != credentialSeedSize {
+			return nil, nil, errInvalidField
+		}
+		var ok bool
+		if s.ICEUfrag, s.ICEPwd, ok = oneScanCredentials(s, seed); !ok {
+			return nil, nil, errInvalidField
+		}
 	}
 	return s, tag, r.err
 }

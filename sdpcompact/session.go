@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/qrtc/qrtc/onescan"
 )
 
 // Limits of what a token carries. Descriptions beyond them are refused with
@@ -53,6 +55,9 @@ type Session struct {
 	// Candidates are the ICE candidates of component 1 in the order of
 	// preference: by type (host, prflx, srflx, relay), then by priority.
 	Candidates []Candidate
+	// OneScan is true when the description has a=qrtc-one-scan: an offer
+	// whose maker accepts one-scan answers (package onescan).
+	OneScan bool
 }
 
 // Fingerprint is one a=fingerprint line: a hash algorithm name in lower
@@ -128,7 +133,7 @@ func typePreference(typ string) uint32 {
 // sdpLevel holds the attributes Parse reads at one level (session or media).
 type sdpLevel struct {
 	ufrag, pwd, options, setup, mid *string
-	lite                            bool
+	lite, oneScan                   bool
 	fingerprints                    []Fingerprint
 	sctpPort, maxMessageSize        *uint64
 }
@@ -233,6 +238,7 @@ func build(session, media *sdpLevel, cands []parsedCandidate) (*Session, error) 
 		return nil, err
 	}
 	s.ICELite = session.lite || media.lite
+	s.OneScan = session.oneScan || media.oneScan
 	if o := pick(media.options, session.options); o != nil {
 		s.ICEOptions = *o
 	}
@@ -309,6 +315,8 @@ func (l *sdpLevel) attribute(name, arg string) error {
 		return str(&l.pwd, nil)
 	case "ice-lite":
 		l.lite = true
+	case onescan.Attribute:
+		l.oneScan = true
 	case "ice-options":
 		if l.options != nil {
 			return fmt.Errorf("%w: a=ice-options appears twice", ErrMalformedSDP)

@@ -55,6 +55,8 @@ func TestImportRules(t *testing.T) {
 		module + "/phrase": {module + "/", "github.com/pion/", "net"},
 		// web serves and inlines the page's files: it holds no protocol.
 		module + "/web": {module + "/sdpcompact", module + "/qr", module + "/peer", module + "/phrase", "github.com/pion/"},
+		// onescan defines the one-scan credentials: standard library only.
+		module + "/onescan": {"github.com/", "golang.org/", module + "/"},
 	}
 	for pkg, bad := range forbidden {
 		list, ok := deps[pkg]
@@ -129,7 +131,7 @@ func TestWasmImports(t *testing.T) {
 
 // libraryPackages are the public library packages, relative to the module
 // root: they never print, log, exit or panic.
-var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream", "rendezvous", "phrase", "web"}
+var libraryPackages = []string{"sdpcompact", "qr", "peer", "relay", "cpace", "transfer", "stream", "rendezvous", "phrase", "web", "onescan"}
 
 // TestLibrariesDoNotPrint reads the non-test Go files of the library
 // packages and fails on what only cmd/qrtc may do: import "log" (or
