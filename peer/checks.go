@@ -4,7 +4,6 @@ import (
 	"net"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/pion/stun/v4"
 	"github.com/qrtc/qrtc/onescan"
@@ -41,10 +40,6 @@ const maxOneScanTries = 8
 // Checks with a wrong USERNAME or MESSAGE-INTEGRITY are left to pion,
 // which drops them.
 type checks struct {
-	// handedOver is set once pion's agent knows the remote credentials:
-	// from then on it answers checks itself.
-	handedOver atomic.Bool
-
 	mu          sync.Mutex
 	offerer     bool   // this side made the offer
 	oneScan     bool   // offerer: accept one-scan answers
@@ -52,8 +47,9 @@ type checks struct {
 	localPwd    string
 	remoteUfrag string // set once the other side's description is applied
 	remotePwd   string
-	tried       map[string]bool     // one-scan answer ufrags handed to onOneScan
-	conns       []*keepaliveUDPConn // the Peer's UDP sockets, for arm
+	tried       map[string]bool      // one-scan answer ufrags handed to onOneScan
+	conns       []*keepaliveUDPConn  // the Peer's UDP sockets, for arm
+	learned     map[string][]learned // sources of answered early checks, by answer ufrag
 
 	// onOneScan receives a one-scan answer; it is called on a goroutine of
 	// its own.
@@ -68,6 +64,42 @@ func (c *checks) setLocal(offerer, oneScan bool, ufrag, pwd string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.offerer, c.oneScan, c.localUfrag, c.localPwd = offerer, oneScan, ufrag, pwd
+}
+
+// learned is where an early check came from: a peer-reflexive candidate of
+// the answer whose ufrag it named (RFC 8445 section 7.3.1.3).
+type learned struct {
+	addr     *net.UDPAddr
+	priority uint32
+}
+
+// maxLearned caps the addresses kept per answer ufrag, and the ufrags.
+const maxLearned = 16
+
+// learnedFor returns the sources of early checks that named answer ufrag.
+func (c *checks) learnedFor(ufrag string) []learned {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.learned[ufrag]
+}
+
+// learn records the source of an early check.
+func (c *checks) learn(ufrag string, addr *net.UDPAddr, priority uint32) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.learned == nil {
+		c.learned = map[string][]learned{}
+	}
+	list, known := c.learned[ufrag]
+	if !known && len(c.learned) >= maxLearned || len(list) >= maxLearned {
+		return
+	}
+	for _, l := range list {
+		if l.addr.String() == addr.String() {
+			return
+		}
+	}
+	c.learned[ufrag] = append(list, learned{addr, priority})
 }
 
 // maxConns caps the sockets checks keeps for arm: a Peer opens one or two
@@ -94,6 +126,16 @@ func (c *checks) arm() {
 	}
 }
 
+// disarm stops every early reader (Close).
+func (c *checks) disarm() {
+	c.mu.Lock()
+	conns := c.conns
+	c.mu.Unlock()
+	for _, conn := range conns {
+		conn.disarm()
+	}
+}
+
 // setRemote records the other side's ICE credentials once its description
 // is applied.
 func (c *checks) setRemote(ufrag, pwd string) {
@@ -104,7 +146,9 @@ func (c *checks) setRemote(ufrag, pwd string) {
 
 // handle looks at a datagram b that arrived from addr on conn, and reports
 // whether it consumed it (answered it itself): then pion must not see it.
-func (c *checks) handle(conn net.PacketConn, b []byte, addr net.Addr) bool {
+// early is true when the early reader read it, before pion's agent reads
+// the socket (keepaliveUDPConn): only then are checks answered here.
+func (c *checks) handle(conn net.PacketConn, b []byte, addr net.Addr, early bool) bool {
 	// A STUN message starts with two zero bits and the magic cookie
 	// (RFC 8489 section 5); DTLS and SCTP traffic is passed on at once.
 	if len(b) < 20 || b[0]&0xC0 != 0 || !stun.IsMessage(b) {
@@ -116,7 +160,7 @@ func (c *checks) handle(conn net.PacketConn, b []byte, addr net.Addr) bool {
 	}
 	switch m.Type.Class {
 	case stun.ClassRequest:
-		return c.request(conn, m, addr)
+		return c.request(conn, m, addr, early)
 	case stun.ClassErrorResponse:
 		return c.errorResponse(m)
 	}
@@ -124,7 +168,7 @@ func (c *checks) handle(conn net.PacketConn, b []byte, addr net.Addr) bool {
 }
 
 // request handles a Binding request on the offerer's side.
-func (c *checks) request(conn net.PacketConn, m *stun.Message, addr net.Addr) bool {
+func (c *checks) request(conn net.PacketConn, m *stun.Message, addr net.Addr, early bool) bool {
 	c.mu.Lock()
 	offerer, oneScan, lu, lp, ru := c.offerer, c.oneScan, c.localUfrag, c.localPwd, c.remoteUfrag
 	c.mu.Unlock()
@@ -146,24 +190,27 @@ func (c *checks) request(conn net.PacketConn, m *stun.Message, addr net.Addr) bo
 		c.reply(conn, m, addr, lp, stun.BindingError, stun.ErrorCodeAttribute{Code: stun.CodeForbidden, Reason: []byte(answeredReason)})
 		return true
 	}
-	if c.handedOver.Load() {
-		return false
+	if !early {
+		return false // pion's agent has the remote credentials: it answers
 	}
 	ua, ok := addr.(*net.UDPAddr)
 	if !ok {
 		return false
 	}
 	c.reply(conn, m, addr, lp, stun.BindingSuccess, &stun.XORMappedAddress{IP: ua.IP, Port: ua.Port})
+	var prio uint32
+	if attr, err := m.Get(stun.AttrPriority); err == nil && len(attr) == 4 {
+		prio = uint32(attr[0])<<24 | uint32(attr[1])<<16 | uint32(attr[2])<<8 | uint32(attr[3])
+	}
+	// An answerer whose checks succeeded may stop checking until it is
+	// nominated (Firefox does): pion must learn where they came from.
+	c.learn(remote, ua, prio)
 	if !oneScan || ru != "" {
 		return true
 	}
 	_, a, err := onescan.ParseUsername(user.String(), lu)
 	if err != nil {
 		return true // an ordinary answerer: its answer token will come
-	}
-	var prio uint32
-	if attr, err := m.Get(stun.AttrPriority); err == nil && len(attr) == 4 {
-		prio = uint32(attr[0])<<24 | uint32(attr[1])<<16 | uint32(attr[2])<<8 | uint32(attr[3])
 	}
 	c.mu.Lock()
 	fire := !c.tried[remote] && len(c.tried) < maxOneScanTries && c.onOneScan != nil

@@ -199,10 +199,11 @@ func isServerRequest(b []byte) bool {
 // pion's ICE agent reads its candidates' sockets only once it has the
 // remote description; until then datagrams wait in the kernel. An offerer
 // must answer the checks that arrive meanwhile (checks.go), so once its
-// candidates are gathered, arm starts an early reader that reads the socket
-// and hands every datagram to the checks. The first ReadFrom of pion's
-// agent stops it (a read deadline in the past wakes it) and from then on
-// pion reads the socket itself, through the checks.
+// candidates are gathered, arm starts an early reader on every socket that
+// nobody is reading (not the mDNS socket, whose reader never stops), which
+// hands every datagram to the checks. The first ReadFrom, pion's agent
+// starting, stops it (a read deadline in the past wakes it) and from then
+// on pion reads the socket itself, through the checks.
 type keepaliveUDPConn struct {
 	transport.UDPConn
 	k      *keeper
@@ -211,6 +212,7 @@ type keepaliveUDPConn struct {
 	mu      sync.Mutex
 	early   *earlyReader // the running early reader, or nil
 	pending []packet     // read early, not consumed by the checks: for pion
+	reading int          // ReadFrom calls under way
 	closed  bool
 }
 
@@ -236,7 +238,7 @@ const maxPending = 16
 func (c *keepaliveUDPConn) arm() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.early != nil || c.closed {
+	if c.early != nil || c.closed || c.reading > 0 {
 		return
 	}
 	r := &earlyReader{done: make(chan struct{})}
@@ -256,7 +258,7 @@ func (c *keepaliveUDPConn) readEarly(r *earlyReader) {
 			}
 			return
 		}
-		if c.checks.handle(c.UDPConn, buf[:n], addr) {
+		if c.checks.handle(c.UDPConn, buf[:n], addr, true) {
 			continue
 		}
 		c.mu.Lock()
@@ -272,20 +274,19 @@ func (c *keepaliveUDPConn) readEarly(r *earlyReader) {
 // returns what it kept first.
 func (c *keepaliveUDPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	c.mu.Lock()
+	c.reading++
 	r := c.early
 	c.early = nil
 	c.mu.Unlock()
-	if r != nil {
-		// pion reads: its agent has the remote credentials and answers
-		// checks itself from now on.
-		c.checks.handedOver.Store(true)
-		r.stopping.Store(true)
-		_ = c.UDPConn.SetReadDeadline(time.Now()) // wakes the early reader; an error means the socket is closed, which wakes it too
-		<-r.done
-		_ = c.UDPConn.SetReadDeadline(time.Time{})
-		if r.err != nil {
-			return 0, nil, r.err
-		}
+	defer func() {
+		c.mu.Lock()
+		c.reading--
+		c.mu.Unlock()
+	}()
+	// pion reads: its agent has the remote credentials and answers
+	// checks itself from now on.
+	if err := r.stop(c.UDPConn); err != nil {
+		return 0, nil, err
 	}
 	c.mu.Lock()
 	if len(c.pending) > 0 {
@@ -297,7 +298,7 @@ func (c *keepaliveUDPConn) ReadFrom(b []byte) (int, net.Addr, error) {
 	c.mu.Unlock()
 	for {
 		n, addr, err := c.UDPConn.ReadFrom(b)
-		if err != nil || c.checks == nil || !c.checks.handle(c.UDPConn, b[:n], addr) {
+		if err != nil || c.checks == nil || !c.checks.handle(c.UDPConn, b[:n], addr, false) {
 			return n, addr, err
 		}
 	}
@@ -325,6 +326,29 @@ func (c *keepaliveUDPConn) WriteMsgUDP(b, oob []byte, addr *net.UDPAddr) (int, i
 func (c *keepaliveUDPConn) Write(b []byte) (int, error) {
 	c.k.sent(b, nil)
 	return c.UDPConn.Write(b)
+}
+
+// disarm stops the early reader, if one runs.
+func (c *keepaliveUDPConn) disarm() {
+	c.mu.Lock()
+	r := c.early
+	c.early = nil
+	c.mu.Unlock()
+	_ = r.stop(c.UDPConn) // its read error matters to no one: the Peer is closing
+}
+
+// stop ends the early reader r (nil: none) and returns the read error that
+// ended it before, if any. A read deadline in the past wakes it; an error
+// setting it means the socket is closed, which wakes it too.
+func (r *earlyReader) stop(conn transport.UDPConn) error {
+	if r == nil {
+		return nil
+	}
+	r.stopping.Store(true)
+	_ = conn.SetReadDeadline(time.Now())
+	<-r.done
+	_ = conn.SetReadDeadline(time.Time{})
+	return r.err
 }
 
 // Close stops the keepalives and closes the socket, which ends the early

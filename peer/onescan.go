@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 
 	"github.com/pion/webrtc/v4"
@@ -174,4 +175,35 @@ func clipUfrag(u string) string {
 		return u[:12] + "..."
 	}
 	return u
+}
+
+// addLearned gives pion the sources of the early checks that named the
+// applied answer's ufrag, as peer-reflexive candidates (RFC 8445 section
+// 7.3.1.3): an answerer whose early checks were answered may wait for the
+// offerer's checks instead of checking again, and an answer with only
+// mDNS names may not resolve.
+func (p *Peer) addLearned(rd description) {
+	for _, l := range p.checks.learnedFor(rd.ufrag) {
+		ip := l.addr.IP.String()
+		if v4 := l.addr.IP.To4(); v4 != nil {
+			ip = v4.String()
+		}
+		prio := l.priority
+		if prio == 0 {
+			prio = 110<<24 | 65535<<8 | 255
+		}
+		c := fmt.Sprintf("candidate:1 1 udp %d %s %d typ prflx raddr 0.0.0.0 rport 0", prio, ip, l.addr.Port)
+		if slices.ContainsFunc(rd.candidates, func(have string) bool { return sameAddress(have, ip, l.addr.Port) }) {
+			continue
+		}
+		if err := p.pc.AddICECandidate(webrtc.ICECandidateInit{Candidate: c}); err != nil {
+			p.logf("learned candidate %s not used: %v", c, err)
+		}
+	}
+}
+
+// sameAddress reports whether candidate line c is for ip and port.
+func sameAddress(c, ip string, port int) bool {
+	f := strings.Fields(c)
+	return len(f) >= 6 && f[4] == ip && f[5] == fmt.Sprint(port)
 }

@@ -333,6 +333,7 @@ func (p *Peer) apply(answerSDP string, rd description, oneScan bool) error {
 		return fmt.Errorf("%w: pion refused the answer: %v", ErrBadDescription, err)
 	}
 	p.checks.setRemote(rd.ufrag, rd.pwd)
+	p.addLearned(rd)
 	p.mu.Lock()
 	p.remoteSet = true
 	p.mu.Unlock()
@@ -796,6 +797,7 @@ func (p *Peer) Close() error {
 		if err := pc.Close(); err != nil {
 			p.closeErr = fmt.Errorf("%w: closing the connection: %v", ErrWebRTC, err)
 		}
+		p.checks.disarm()
 		p.wg.Wait()
 	})
 	return p.closeErr
