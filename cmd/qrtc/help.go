@@ -12,7 +12,7 @@ func writeMainHelp(w io.Writer) {
 	fmt.Fprint(w, strings.TrimLeft(mainHelpHead, "\n"))
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands {
-		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, mainHelpTail)
 }

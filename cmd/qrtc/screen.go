@@ -41,7 +41,7 @@ const captionGap = 3
 
 // copyTokenRE finds "qrtc COMMAND TOKEN" in the instructions for the other
 // side: the command the copy line spells out with the real token.
-var copyTokenRE = regexp.MustCompile(`qrtc [a-z-]+ TOKEN`)
+var copyTokenRE = regexp.MustCompile(`qrtc [a-z]+(?: --?[a-z-]+)* TOKEN`)
 
 // copyLine returns the line the other side copies: the command of the
 // instructions with the token in it ("qrtc answer QRTC1O..."), or the token

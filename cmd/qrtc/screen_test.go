@@ -410,3 +410,18 @@ func TestRouteText(t *testing.T) {
 		}
 	}
 }
+
+func TestCopyLine(t *testing.T) {
+	for _, c := range []struct{ instructions, line, caption string }{
+		{"they run: qrtc answer TOKEN (or a photo)", "qrtc answer QRTC1OX", "they run: the command below (or a photo)"},
+		{"they run: qrtc send --to TOKEN PATH...", "qrtc send --to QRTC1OX", "they run: the command below PATH..."},
+		{"they paste it into their qrtc offer", "QRTC1OX", "they paste it into their qrtc offer"},
+	} {
+		if got := copyLine(c.instructions, "QRTC1OX"); got != c.line {
+			t.Errorf("copyLine(%q) = %q, want %q", c.instructions, got, c.line)
+		}
+		if got := captionText(c.instructions); got != c.caption {
+			t.Errorf("captionText(%q) = %q, want %q", c.instructions, got, c.caption)
+		}
+	}
+}
