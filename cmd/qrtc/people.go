@@ -205,3 +205,14 @@ func inCommand(cmd string, err error) error {
 	text := strings.TrimPrefix(err.Error(), "qrtc: ")
 	return reword(err, "qrtc %s: %s", cmd, text)
 }
+
+// netCause returns the last part of a network error's text ("address
+// already in use" of "listen tcp 127.0.0.1:8080: bind: address already in
+// use"), which says what went wrong without the call that failed.
+func netCause(err error) string {
+	text := err.Error()
+	if i := strings.LastIndex(text, ": "); i >= 0 {
+		return text[i+2:]
+	}
+	return text
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"os"
 	"time"
 
 	"github.com/qrtc/qrtc/transfer"
@@ -20,6 +22,11 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 	}
 	if len(pos) == 0 {
 		return failf(exitBadInput, "name the files and folders to send, e.g. qrtc send photos/ notes.txt", "qrtc send: no files given")
+	}
+	for _, p := range pos {
+		if _, err := os.Lstat(p); errors.Is(err, os.ErrNotExist) {
+			return inCommand("send", missingFile(p, "leave it out"))
+		}
 	}
 	src, err := transfer.Scan(pos)
 	if err != nil {

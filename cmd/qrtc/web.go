@@ -50,22 +50,22 @@ func runWeb(ctx context.Context, st *stdio, args []string) error {
 		return err
 	}
 	if len(pos) > 0 {
-		return usageErrorf("qrtc web: unexpected argument %q", pos[0])
+		return failf(exitBadInput, "run \"qrtc web\" alone, or with --write FILE", "qrtc web: unexpected argument %q", pos[0])
 	}
 	if *write != "" {
 		page, err := web.SingleFile()
 		if err != nil {
-			return fmt.Errorf("qrtc web: %w", err)
+			return libraryError(exitNoConnect, "qrtc web: cannot build the page", "report it with the output of qrtc version", err)
 		}
 		if err := writeFileAtomic(*write, page); err != nil {
-			return withCode(exitBadInput, fmt.Errorf("qrtc web: cannot write %q: %w", *write, err))
+			return inCommand("web", fileError("--write", *write, err))
 		}
 		st.say("wrote the page to %s (%d bytes); open it in a browser", *write, len(page))
 		return nil
 	}
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {
-		return withCode(exitBadInput, fmt.Errorf("qrtc web: cannot listen on %q: %w; choose another with --listen 127.0.0.1:PORT", *listen, err))
+		return failf(exitBadInput, "choose another with --listen 127.0.0.1:PORT", "qrtc web: cannot listen on %q: %v", *listen, netCause(err))
 	}
 	addr := ln.Addr().(*net.TCPAddr)
 	if !addr.IP.IsLoopback() {
@@ -95,7 +95,7 @@ func runWeb(ctx context.Context, st *stdio, args []string) error {
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
 		}
-		return fmt.Errorf("qrtc web: serving: %w", err)
+		return failf(exitNoConnect, "start qrtc web again", "qrtc web: serving stopped: %w", err)
 	}
 }
 
