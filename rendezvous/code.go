@@ -84,7 +84,7 @@ func ParseCode(s string) (Code, error) {
 	}
 	ws := fields[1:]
 	if len(ws) < MinWords || len(ws) > MaxWords {
-		return Code{}, fmt.Errorf("%w: %q has %d words after the number, want %d or %d", ErrBadCode, s, len(ws), MinWords, MaxWords)
+		return Code{}, fmt.Errorf("%w: %q needs %d or %d words after the number, it has %d", ErrBadCode, s, MinWords, MaxWords, len(ws))
 	}
 	c := Code{Number: n}
 	for _, w := range ws {

@@ -24,15 +24,44 @@ type codeFlags struct {
 	number    int    // --code-number: the code's number, 0 for random
 	bootstrap string // --dht-bootstrap: host:port,... or "none"
 	noLAN     bool
+	command   string // the command, "qrtc offer", to tell what the other side runs
+}
+
+// otherSide returns what the other person runs with code, for the command
+// that made it.
+func (c *codeFlags) otherSide(code string) string {
+	switch c.command {
+	case "qrtc send":
+		return "qrtc receive " + code
+	case "qrtc receive":
+		return "qrtc send --to " + code + " PATH..."
+	}
+	return "qrtc answer " + code
 }
 
 // register adds the code flags to fs.
 func (c *codeFlags) register(fs *flag.FlagSet) {
+	c.command = fs.Name()
 	fs.BoolVar(&c.code, "code", false, "exchange by a short code (4821-guitar-orange) instead of tokens: the offering side prints the code, the answering side reads it at a prompt (or takes it as its argument); the tokens travel over the BitTorrent DHT or the local network, sealed with the code")
 	fs.IntVar(&c.words, "code-words", rendezvous.DefaultWords, "with --code, offering side: secret words of the code, 2 (16 bits) or 3 (24 bits)")
 	fs.IntVar(&c.number, "code-number", 0, "with --code, offering side: the code's `number` (1-9999; default random), refused while another waiting session uses it")
 	fs.StringVar(&c.bootstrap, "dht-bootstrap", "", "with a code: DHT bootstrap nodes as `host:port,...` instead of the public BitTorrent DHT's; \"none\" for the local network only")
 	fs.BoolVar(&c.noLAN, "no-lan", false, "with a code: do not look for the other side on the local network (multicast)")
+}
+
+// check refuses code flags that cannot work, before anything starts (the
+// DHT client among them).
+func (c *codeFlags) check() error {
+	if c.words < rendezvous.MinWords || c.words > rendezvous.MaxWords {
+		return failf(exitBadInput, "use --code-words 2 (16 secret bits) or 3 (24 bits)", "--code-words %d is not 2 or 3", c.words)
+	}
+	if c.number < 0 || c.number > 9999 {
+		return failf(exitBadInput, "use a number from 1 to 9999, or leave --code-number out", "--code-number %d is out of range", c.number)
+	}
+	if strings.TrimSpace(c.bootstrap) == "none" && c.noLAN {
+		return failf(exitBadInput, "drop one of them", "--dht-bootstrap none with --no-lan leaves no way to find the other side")
+	}
+	return nil
 }
 
 // looksLikeCode tells a short code from a token or a file name: a number,
@@ -41,12 +70,13 @@ func looksLikeCode(s string) bool {
 	if _, err := os.Stat(s); err == nil {
 		return false // a file of that name: an image
 	}
-	_, err := rendezvous.ParseCode(s)
-	if err == nil {
+	if _, err := rendezvous.ParseCode(s); err == nil {
 		return true
 	}
+	// A mistyped code still goes to the code path, for its error; a name
+	// like 2024-05-photo.jpg goes to the file path, for its own.
 	head, _, ok := strings.Cut(strings.TrimSpace(s), "-")
-	return ok && head != "" && strings.Trim(head, "0123456789") == ""
+	return ok && head != "" && strings.Trim(head, "0123456789") == "" && !strings.ContainsAny(s, "./\\")
 }
 
 // open starts the rendezvous transports; verbose reports their progress.
@@ -58,9 +88,6 @@ func (c *codeFlags) open(st *stdio, verbose bool) (*rendezvous.Rendezvous, error
 		cfg.NoDHT = true
 	default:
 		cfg.Bootstrap = strings.Split(c.bootstrap, ",")
-	}
-	if cfg.NoDHT && cfg.NoMulticast {
-		return nil, failf(exitBadInput, "drop one of them", "--dht-bootstrap none with --no-lan leaves no way to find the other side")
 	}
 	if !cfg.NoDHT {
 		cfg.CacheFile = dhtCacheFile(cfg.Bootstrap)
@@ -98,12 +125,6 @@ func dhtCacheFile(bootstrap []string) string {
 // returns the token the other side sends back for token, which is this
 // side's own. rv must be closed by the caller once the connection is up.
 func offerByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Rendezvous, token string) (string, error) {
-	if c.words < rendezvous.MinWords || c.words > rendezvous.MaxWords {
-		return "", failf(exitBadInput, "use --code-words 2 (16 secret bits) or 3 (24 bits)", "--code-words %d is not 2 or 3", c.words)
-	}
-	if c.number < 0 || c.number > 9999 {
-		return "", failf(exitBadInput, "use a number from 1 to 9999, or leave --code-number out", "--code-number %d is out of range", c.number)
-	}
 	var code rendezvous.Code
 	var err error
 	if c.number != 0 {
@@ -120,7 +141,7 @@ func offerByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Re
 	if _, err := fmt.Fprintln(st.out, code); err != nil {
 		return "", stdoutError(err)
 	}
-	st.say("Your code is %s. Tell it to the other side; they run: qrtc answer %s", code, code)
+	st.say("Your code is %s. Tell it to the other side; they run: %s", code, c.otherSide(code.String()))
 	st.say("Waiting for the other side (over the BitTorrent DHT and the local network)...")
 	answer, err := rv.Offer(ctx, code, token)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -284,4 +285,37 @@ func TestCodeLAN(t *testing.T) {
 	answerer := startCode(t, b, "answer", sessionCmd("answer", append(dead, code, "-v")...)...)
 	answerer.waitStderr(regexp.MustCompile(`via lan`))
 	checkChat(t, offerer, answerer)
+}
+
+// TestCodeSendReceive: "qrtc send --code" and "qrtc receive CODE" carry a
+// file, and "qrtc receive --code" with "qrtc send --to CODE" the other way.
+func TestCodeSendReceive(t *testing.T) {
+	t.Parallel()
+	sw := privateSwarm(t)
+	src := filepath.Join(t.TempDir(), "note.txt")
+	if err := os.WriteFile(src, []byte("sent by code\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{"send-offers", "receive-offers"} {
+		t.Run(dir, func(t *testing.T) {
+			out := t.TempDir()
+			var sender, receiver *proc
+			if dir == "send-offers" {
+				sender = startCode(t, nil, "send", codeArgs(sw, "send", "--code", src)...)
+				code := sender.code()
+				sender.waitStderr(regexp.MustCompile(`they run: qrtc receive ` + code + `$`))
+				receiver = startCode(t, nil, "receive", codeArgs(sw, "receive", "--yes", "--out", out, code)...)
+			} else {
+				receiver = startCode(t, nil, "receive", codeArgs(sw, "receive", "--code", "--yes", "--out", out)...)
+				code := receiver.code()
+				receiver.waitStderr(regexp.MustCompile(`they run: qrtc send --to ` + code + ` PATH\.\.\.$`))
+				sender = startCode(t, nil, "send", codeArgs(sw, "send", "--to", code, src)...)
+			}
+			sender.wantExit(0)
+			receiver.wantExit(0)
+			if b, err := os.ReadFile(filepath.Join(out, "note.txt")); string(b) != "sent by code\n" {
+				t.Errorf("received note.txt holds %q (%v)", b, err)
+			}
+		})
+	}
 }

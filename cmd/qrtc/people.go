@@ -47,7 +47,7 @@ func explain(err error) (cause, todo string) {
 // at the start of a text or after a ": " or "(" where it was wrapped.
 // "qrtc qr:" and "qrtc relay:" are commands, not prefixes: a space comes
 // before them.
-var libraryPrefix = regexp.MustCompile(`(^|: |\()(sdpcompact|peer|qr|relay|ice|turn|dtls|webrtc|transfer): `)
+var libraryPrefix = regexp.MustCompile(`(^|: |\()(sdpcompact|peer|qr|relay|ice|turn|dtls|webrtc|transfer|rendezvous|cpace): `)
 
 // forPeople turns error text into one line without library prefixes.
 func forPeople(s string) string {

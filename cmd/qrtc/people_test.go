@@ -17,7 +17,7 @@ import (
 var (
 	// libraryPrefixRE finds a package name used as a prefix: "qrtc qr:" and
 	// "qrtc relay:" are commands and are cut before the search.
-	libraryPrefixRE = regexp.MustCompile(`\b(sdpcompact|peer|qr|relay|pion|ice|dtls|webrtc|sctp|turn|stun|distort|transfer): `)
+	libraryPrefixRE = regexp.MustCompile(`\b(sdpcompact|peer|qr|relay|pion|ice|dtls|webrtc|sctp|turn|stun|distort|transfer|rendezvous|cpace): `)
 	// goNameRE finds Go identifiers: sentinels, Config fields, qr levels,
 	// qualified names and CamelCase words.
 	goNameRE = regexp.MustCompile(`\b(Err[A-Z]\w*|Config\.\w+|Level[LMQH]|[a-z]+\.[A-Z]\w+|[A-Z][a-z]+[A-Z]\w*)\b`)
@@ -172,6 +172,11 @@ func TestEveryErrorReadsWell(t *testing.T) {
 		{"stun without scheme", []string{"answer", "--stun", "127.0.0.1:3478", offer}, "", 2, []string{"stun:HOST:PORT"}},
 		{"turn without credentials", answerWith("--turn", "turn:127.0.0.1:3478", offer), "", 2, []string{"--turn-user"}},
 		{"turn credentials without turn", answerWith("--turn-user", "a", offer), "", 2, []string{"--turn"}},
+		{"code words out of range", offerWith("--code", "--code-words", "5"), "", 2, []string{"--code-words 5", "3 (24 bits)"}},
+		{"code number out of range", offerWith("--code", "--code-number", "12345"), "", 2, []string{"--code-number 12345", "1 to 9999"}},
+		{"code with no way to travel", offerWith("--code", "--dht-bootstrap", "none", "--no-lan"), "", 2, []string{"--no-lan", "drop one"}},
+		{"ambiguous code word", answerWith("4821-ca-orange"), "", 2, []string{`"ca" could be cabin`, "4821-guitar-orange"}},
+		{"code with one word", answerWith("4821-guitar"), "", 2, []string{"needs 2 or 3 words", "4821-guitar-orange"}},
 		{"turn without scheme", answerWith("--turn", "127.0.0.1:3478", "--turn-user", "a", "--turn-pass", "b", offer), "", 2, []string{"turn:HOST:PORT"}},
 		{"ipv4 and ipv6", answerWith("--ipv4", "--ipv6", offer), "", 2, []string{"--ipv4 and --ipv6"}},
 		{"unknown interface", answerWith("--interface", "nosuch0", offer), "", 2, []string{`"nosuch0"`, "ip link"}},

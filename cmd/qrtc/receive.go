@@ -201,6 +201,7 @@ Example:
   qrtc receive offer.jpg --out ~/Downloads
   qrtc receive --yes --resume QRTC...
   qrtc receive                     # makes the offer: the sender runs qrtc send --to TOKEN PATH...
+  qrtc receive 4821-guitar-orange  # the code of "qrtc send --code", read to you over the phone
 `
 
 // plural writes a count with its noun: "1 file", "2 files", "3 entries".

@@ -95,4 +95,5 @@ receiver with --resume: only the missing bytes are sent.
 Example:
   qrtc send photos/ notes.txt             # then paste the answer of: qrtc receive TOKEN
   qrtc send --to offer.png report.pdf     # answer the offer of: qrtc receive
+  qrtc send --code notes.txt              # a short code to read aloud; the other side runs: qrtc receive CODE
 `

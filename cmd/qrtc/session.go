@@ -206,6 +206,9 @@ type session struct {
 // peerConfig checks the session flags and turns them into the peer's
 // configuration, without the ICE credentials (newSession makes those).
 func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
+	if err := f.code.check(); err != nil {
+		return peer.Config{}, err
+	}
 	servers, err := f.iceServers(st.getenv)
 	if err != nil {
 		return peer.Config{}, err
