@@ -34,7 +34,7 @@ func TestSessionWithSTUNAndTURN(t *testing.T) {
 	offerer.waitStderr(relayLine)
 	answerer.waitStderr(relayLine)
 	answerer.waitStderr(regexp.MustCompile(`^qrtc -v: the other side's candidate: udp 127\.0\.0\.1:\d+ relay$`))
-	offerer.waitStderr(regexp.MustCompile(`^The connection (is direct, no relay|goes through)`))
+	offerer.waitStderr(regexp.MustCompile(`^(Direct connection, no relay|Relayed connection, through)`))
 	checkChat(t, offerer, answerer)
 
 	var allocations int

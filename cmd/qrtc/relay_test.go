@@ -181,3 +181,17 @@ func TestPrefixFlags(t *testing.T) {
 		t.Errorf("prefixFlags after three Set calls = %q; want %q", got, want)
 	}
 }
+
+// TestRelayWords: the relay's errors and log lines name flags, not the
+// Config fields behind them.
+func TestRelayWords(t *testing.T) {
+	for in, want := range map[string]string{
+		"refused peer 127.0.0.1: loopback peers are not allowed (Config.AllowLoopbackPeers)": "refused peer 127.0.0.1: loopback peers are not allowed (--allow-loopback-peers)",
+		"listening on \"0.0.0.0:3478\" (every interface) needs PublicIP":                     "listening on \"0.0.0.0:3478\" (every interface) needs --public-ip",
+		"MaxAllocationsPerUser is -1; use 0 for no cap":                                      "--max-allocs is -1; use 0 for no cap",
+	} {
+		if got := relayWords(in); got != want {
+			t.Errorf("relayWords(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

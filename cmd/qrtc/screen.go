@@ -271,17 +271,17 @@ func routeText(r peer.Route, turns []string) string {
 	host, _, _ := net.SplitHostPort(r.LocalAddress)
 	for _, u := range turns {
 		if uri, err := stun.ParseURI(u); err == nil && uri.Host == host {
-			mine = fmt.Sprintf("your TURN relay %s (relayed address %s)", u, r.LocalAddress)
+			mine = fmt.Sprintf("your TURN relay %s (address %s)", u, r.LocalAddress)
 		}
 	}
 	theirs := "the other side's TURN relay at " + r.RemoteAddress
 	switch {
 	case local && remote:
-		return "The connection goes through two relays: " + mine + " and " + theirs + "."
+		return "Relayed connection, through " + mine + " and " + theirs + "."
 	case local:
-		return "The connection goes through " + mine + "."
+		return "Relayed connection, through " + mine + "."
 	case remote:
-		return "The connection goes through " + theirs + "."
+		return "Relayed connection, through " + theirs + "."
 	}
-	return fmt.Sprintf("The connection is direct, no relay: %s (%s) to %s (%s).", r.LocalAddress, r.LocalType, r.RemoteAddress, r.RemoteType)
+	return fmt.Sprintf("Direct connection, no relay: %s to %s (%s to %s).", r.LocalAddress, r.RemoteAddress, r.LocalType, r.RemoteType)
 }

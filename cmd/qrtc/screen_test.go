@@ -397,13 +397,13 @@ func TestRouteText(t *testing.T) {
 		want string
 	}{
 		{peer.Route{LocalType: "host", LocalAddress: "192.0.2.1:5000", RemoteType: "srflx", RemoteAddress: "198.51.100.2:6000"},
-			"The connection is direct, no relay: 192.0.2.1:5000 (host) to 198.51.100.2:6000 (srflx)."},
+			"Direct connection, no relay: 192.0.2.1:5000 to 198.51.100.2:6000 (host to srflx)."},
 		{peer.Route{LocalType: "relay", LocalAddress: "203.0.113.7:49152", RemoteType: "host", RemoteAddress: "192.0.2.9:6000"},
-			"The connection goes through your TURN relay turn:203.0.113.7:3478?transport=udp (relayed address 203.0.113.7:49152)."},
+			"Relayed connection, through your TURN relay turn:203.0.113.7:3478?transport=udp (address 203.0.113.7:49152)."},
 		{peer.Route{LocalType: "host", LocalAddress: "192.0.2.1:5000", RemoteType: "relay", RemoteAddress: "198.51.100.8:50000"},
-			"The connection goes through the other side's TURN relay at 198.51.100.8:50000."},
+			"Relayed connection, through the other side's TURN relay at 198.51.100.8:50000."},
 		{peer.Route{LocalType: "relay", LocalAddress: "192.0.2.77:49152", RemoteType: "relay", RemoteAddress: "198.51.100.8:50000"},
-			"The connection goes through two relays: your TURN relay at 192.0.2.77:49152 and the other side's TURN relay at 198.51.100.8:50000."},
+			"Relayed connection, through your TURN relay at 192.0.2.77:49152 and the other side's TURN relay at 198.51.100.8:50000."},
 	} {
 		if got := routeText(c.r, turns); got != c.want {
 			t.Errorf("routeText(%+v) = %q, want %q", c.r, got, c.want)
