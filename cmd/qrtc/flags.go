@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/qrtc/qrtc/web"
 	"io"
 	"net"
 	"regexp"
@@ -244,6 +245,7 @@ type sessionFlags struct {
 	ipv4          bool
 	ipv6          bool
 	code          codeFlags // short codes instead of tokens (code.go)
+	link          string    // --link: the offer's code is a link to the page (link.go)
 }
 
 // register adds the session flags to fs.
@@ -254,6 +256,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.turnUser, "turn-user", "", "user `name` for the TURN servers")
 	fs.StringVar(&f.turnPass, "turn-pass", "", "`password` for the TURN servers; without it, the environment variable "+turnPassEnv+" (which, unlike a flag, other users cannot see in ps)")
 	fs.StringVar(&f.png, "png", "", "also write the QR code as a PNG image to `FILE`")
+	fs.StringVar(&f.link, "link", "", "draw the offer's QR code as a link `URL#TOKEN` that opens the qrtc page, so a phone's camera app joins (\""+linkDefault+"\": "+web.DefaultURL+")")
 	fs.StringVar(&f.tokenOut, "token-out", "", "also write the token to `FILE` (atomically)")
 	fs.BoolVar(&f.noQR, "no-qr", false, "do not draw the QR code on the terminal")
 	fs.BoolVar(&f.copy, "copy", false, "also copy the line for the other computer to the clipboard, with the OSC 52 sequence that kitty, iTerm2, WezTerm, foot, Windows Terminal, xterm (with allowWindowOps) and tmux (with set-clipboard on) understand")

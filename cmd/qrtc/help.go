@@ -77,6 +77,7 @@ everything sent has been delivered.
 Example:
   qrtc offer --png offer.png       # then paste the answer, or type: answer.jpg
   qrtc offer --code                # a short code to read aloud (4821-guitar-orange) instead of a token
+  qrtc offer --link default        # a phone's camera app opens the qrtc page with this offer
   qrtc offer --token-out offer.txt | tee chat.log   # stdout: the token, then messages
   QRTC_TURN_PASS=secret qrtc offer --turn turn:relay.example.org:3478 --turn-user alice
   qrtc offer --ipv4 --interface eth0   # a computer with Docker bridges or many IPv6 addresses

@@ -217,6 +217,9 @@ func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
 	if err != nil {
 		return peer.Config{}, err
 	}
+	if _, err := f.linkBase(); err != nil {
+		return peer.Config{}, err
+	}
 	if f.gatherTimeout < 0 {
 		return peer.Config{}, failf(exitBadInput, "give a positive duration, e.g. --gather-timeout 10s", "qrtc: --gather-timeout %s is negative", shortDuration(f.gatherTimeout))
 	}
@@ -282,8 +285,12 @@ func (s *session) show(token, kind, instructions string) error {
 			return fileError("--token-out", s.f.tokenOut, err)
 		}
 	}
+	code, err := s.f.codeText(kind, token)
+	if err != nil {
+		return err
+	}
 	if s.f.png != "" {
-		if err := qr.WritePNGFile(s.f.png, token, qr.PNGOptions{}); err != nil {
+		if err := qr.WritePNGFile(s.f.png, code, qr.PNGOptions{}); err != nil {
 			return fileError("--png", s.f.png, err)
 		}
 	}
@@ -292,7 +299,7 @@ func (s *session) show(token, kind, instructions string) error {
 	}
 	line := copyLine(instructions, token)
 	caption := fmt.Sprintf("This is your %s (%d characters). %s", kind, len(token), captionText(instructions))
-	s.st.showCode(token, caption, line, s.f.noQR, s.f.ascii, 1)
+	s.st.showCode(code, caption, line, s.f.noQR, s.f.ascii, 1)
 	if s.f.copy {
 		s.st.copyToClipboard(line)
 	}
