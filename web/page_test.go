@@ -378,3 +378,30 @@ func TestPageLink(t *testing.T) {
 		})
 	}
 }
+
+// TestPageOffline: once loaded, the page opens again with the network cut
+// (its server gone): the service worker serves its copy, the codec loads,
+// and the page makes an offer.
+func TestPageOffline(t *testing.T) {
+	for _, kind := range []browser.Kind{browser.Chromium, browser.Firefox} {
+		t.Run(kind.String(), func(t *testing.T) {
+			require(t, kind)
+			nsA, _ := twoClients(t)
+			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+			defer cancel()
+			h, ps := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
+			if err := h.until(ctx, "offline", "ready"); err != nil {
+				t.Fatal(err)
+			}
+			ps.stop()
+			h.do(map[string]any{"reload": true})
+			var loaded struct{ MS int }
+			if err := h.next(ctx, "loaded", &loaded); err != nil {
+				t.Fatalf("the page did not load again with its server gone: %v", err)
+			}
+			t.Logf("%v: reloaded offline, codec ready %d ms after the page started", kind, loaded.MS)
+			h.do(map[string]any{"click": "offer"})
+			ownToken(t, ctx, h, "offer")
+		})
+	}
+}

@@ -612,6 +612,7 @@
         location.hash = c.hash;
       } else if (c.reload) {
         location.reload();
+        return; // the reloaded page polls; this one must not take its commands
       }
     }
   }
