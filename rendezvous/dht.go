@@ -198,6 +198,8 @@ func (t *dhtTransport) run(st *dhtSlot) {
 			if found := t.lookup(st); len(found) > 0 {
 				nodes = found
 				t.once.Do(func() { close(t.lookOK) })
+			} else {
+				t.r.logf("DHT: no node answered the lookup")
 			}
 			lastLookup = time.Now()
 		}

@@ -120,8 +120,21 @@ func New(cfg Config) (*Rendezvous, error) {
 	return r, nil
 }
 
+// DHTReached is closed once a DHT lookup has reached a node; it is never
+// closed when the DHT is off or no bootstrap node answers, so a caller can
+// warn that only the local network is in use.
+func (r *Rendezvous) DHTReached() <-chan struct{} {
+	if r.dht == nil {
+		return nil
+	}
+	return r.dht.lookOK
+}
+
 // Warnings says which transport could not start, and why.
 func (r *Rendezvous) Warnings() []string { return append([]string(nil), r.warnings...) }
+
+// Closed is closed by Close.
+func (r *Rendezvous) Closed() <-chan struct{} { return r.closed }
 
 // Close stops the transports. It is idempotent.
 func (r *Rendezvous) Close() {

@@ -155,3 +155,30 @@ func TestRoutingTableCache(t *testing.T) {
 		t.Errorf("exchange from the cached table: answer %q, errors %v, %v", answer, offErr, joinErr)
 	}
 }
+
+// TestDHTReached: DHTReached closes once a lookup reached the swarm, and
+// stays open when the only bootstrap node does not answer.
+func TestDHTReached(t *testing.T) {
+	sw := testSwarm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	dead, err := New(Config{Bootstrap: []string{"127.0.0.1:9"}, NoMulticast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dead.Close()
+	live := dhtOnly(t, sw)
+	for _, r := range []*Rendezvous{dead, live} {
+		_ = r.CheckFree(ctx, 7003) // starts a lookup
+	}
+	select {
+	case <-live.DHTReached():
+	case <-ctx.Done():
+		t.Fatal("DHTReached did not close with a live swarm")
+	}
+	select {
+	case <-dead.DHTReached():
+		t.Error("DHTReached closed although no node answered")
+	default:
+	}
+}

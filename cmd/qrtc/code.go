@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/qrtc/qrtc/peer"
 	"github.com/qrtc/qrtc/rendezvous"
@@ -102,7 +103,26 @@ func (c *codeFlags) open(st *stdio, verbose bool) (*rendezvous.Rendezvous, error
 	for _, w := range r.Warnings() {
 		st.say("qrtc: warning: %s", w)
 	}
+	if !cfg.NoDHT {
+		go warnUnreached(st, r) // exits when the DHT answers, after the warning, or at Close
+	}
 	return r, nil
+}
+
+// dhtWarnAfter is how long a DHT that reached no node goes unmentioned.
+const dhtWarnAfter = 10 * time.Second
+
+// warnUnreached says so when no DHT node has answered after a while: then
+// only the local network can bring the two sides together.
+func warnUnreached(st *stdio, r *rendezvous.Rendezvous) {
+	t := time.NewTimer(dhtWarnAfter)
+	defer t.Stop()
+	select {
+	case <-r.DHTReached():
+	case <-r.Closed():
+	case <-t.C:
+		st.say("qrtc: warning: no BitTorrent DHT node has answered in %s (a firewall, or no internet): only the local network is searched; check --dht-bootstrap, or exchange tokens instead", dhtWarnAfter)
+	}
 }
 
 // dhtCacheFile is where the DHT routing table is kept between runs: one
