@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,8 +60,18 @@ func (c *codeFlags) check() error {
 	if c.number < 0 || c.number > 9999 {
 		return failf(exitBadInput, "use a number from 1 to 9999, or leave --code-number out", "--code-number %d is out of range", c.number)
 	}
-	if strings.TrimSpace(c.bootstrap) == "none" && c.noLAN {
-		return failf(exitBadInput, "drop one of them", "--dht-bootstrap none with --no-lan leaves no way to find the other side")
+	switch b := strings.TrimSpace(c.bootstrap); b {
+	case "":
+	case "none":
+		if c.noLAN {
+			return failf(exitBadInput, "drop one of them", "--dht-bootstrap none with --no-lan leaves no way to find the other side")
+		}
+	default:
+		for _, hp := range strings.Split(b, ",") {
+			if _, port, err := net.SplitHostPort(hp); err != nil || strings.Trim(port, "0123456789") != "" || port == "" {
+				return failf(exitBadInput, "give DHT nodes as host:port, separated by commas, e.g. --dht-bootstrap 192.0.2.7:6881,dht.example.org:6881", "--dht-bootstrap %q is not host:port", hp)
+			}
+		}
 	}
 	return nil
 }
@@ -321,7 +332,7 @@ func (s *session) answerByCode(rv *rendezvous.Rendezvous, text string) error {
 	if err := js.Answer(token); err != nil {
 		return codeError(err)
 	}
-	s.st.say("Got the offer; the answer is on its way. Waiting for the other side to connect (up to %s)...", s.f.timeout)
+	s.st.say("Got the offer; the answer is on its way, connecting (up to %s)...", s.f.timeout)
 	ctx, stop := context.WithCancel(s.waitCtx)
 	defer stop()
 	burned := make(chan error, 1)

@@ -175,6 +175,7 @@ func TestEveryErrorReadsWell(t *testing.T) {
 		{"code words out of range", offerWith("--code", "--code-words", "5"), "", 2, []string{"--code-words 5", "3 (24 bits)"}},
 		{"code number out of range", offerWith("--code", "--code-number", "12345"), "", 2, []string{"--code-number 12345", "1 to 9999"}},
 		{"code with no way to travel", offerWith("--code", "--dht-bootstrap", "none", "--no-lan"), "", 2, []string{"--no-lan", "drop one"}},
+		{"bad DHT bootstrap", offerWith("--code", "--dht-bootstrap", "192.0.2.7"), "", 2, []string{`"192.0.2.7" is not host:port`, "e.g. --dht-bootstrap"}},
 		{"ambiguous code word", answerWith("4821-ca-orange"), "", 2, []string{`"ca" could be cabin`, "4821-guitar-orange"}},
 		{"code with one word", answerWith("4821-guitar"), "", 2, []string{"needs 2 or 3 words", "4821-guitar-orange"}},
 		{"turn without scheme", answerWith("--turn", "127.0.0.1:3478", "--turn-user", "a", "--turn-pass", "b", offer), "", 2, []string{"turn:HOST:PORT"}},
