@@ -103,7 +103,9 @@ func (e *exitError) Error() string {
 // Unwrap returns the wrapped error so that errors.Is sees through exitError.
 func (e *exitError) Unwrap() error { return e.err }
 
-// usageErrorf returns an error that ends qrtc with exit code 2.
+// usageErrorf returns an error that ends qrtc with exit code 2. It says no
+// more than its text: prefer failf, which adds what to do on a line of its
+// own, as people.go describes.
 func usageErrorf(format string, args ...any) error {
 	return &exitError{code: exitBadInput, err: fmt.Errorf(format, args...)}
 }

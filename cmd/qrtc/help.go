@@ -64,7 +64,9 @@ const offerHelp = `
 Usage: qrtc offer [flags]
 
 Starts a session. Gathers this computer's addresses, prints the offer token on
-stdout (one line) and draws it as a QR code on stderr, then reads the other
+stdout (one line) and draws it as a QR code on stderr, sized to fit the
+terminal, with the whole command for the other computer under it ("qrtc answer
+QRTC1O..."; --copy also puts it on the clipboard). Then it reads the other
 side's answer from standard input: the token (a token wrapped over several
 lines works too) or the path of an image of the answer's QR code. A bad answer
 typed at a terminal is explained and asked for again; from a pipe it ends qrtc
