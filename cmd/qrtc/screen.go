@@ -31,7 +31,9 @@ import (
 // under it otherwise. The quiet zone shrinks from the standard 4 modules
 // down to 2 (1 for ASCII, which is drawn without colours, so the terminal's
 // background continues it) until everything fits; when even that does not
-// fit, one line says what size is needed and that --png FILE is the way out.
+// fit, the code drops from error-correction level M to L (a smaller code
+// for tokens of 123 to 154 characters); when even that does not fit, one
+// line says what size is needed and that --png FILE is the way out.
 
 // minCaptionWidth is the narrowest column a caption beside the code takes.
 const minCaptionWidth = 24
@@ -92,6 +94,7 @@ func wrapWords(text string, width int) []string {
 
 // codeLayout is how a code and its text take a terminal.
 type codeLayout struct {
+	level     qr.Level
 	quietZone int
 	beside    bool     // the caption is beside the code, not under it
 	caption   []string // the caption's lines when beside
@@ -106,24 +109,35 @@ func fitCode(text string, opt qr.TerminalOptions, caption, copy string, below, w
 	if opt.Style == qr.StyleASCII {
 		minQZ = 1
 	}
-	for qz := 4; qz >= minQZ; qz-- {
-		opt.QuietZone = qz
-		cols, rows, err := qr.TerminalSize(text, opt)
-		if err != nil {
-			return codeLayout{}, false, 0, 0, err
-		}
-		if cols > width {
-			continue
-		}
-		rest := rowsOf(len(copy), width) + below
-		if side := width - cols - captionGap; side >= minCaptionWidth {
-			lines := wrapWords(caption, side)
-			if len(lines) <= rows && rows+rest <= height {
-				return codeLayout{quietZone: qz, beside: true, caption: lines}, true, 0, 0, nil
+	// Level M first (what a code gets elsewhere); level L, whose 7 % of
+	// error correction a screen's clean picture can afford, makes a
+	// 123-to-154-character token a version 5 code instead of a 6, which
+	// fits 80x24.
+	first := opt.Level
+	if first == qr.LevelDefault {
+		first = qr.LevelM
+	}
+	for _, level := range []qr.Level{first, qr.LevelL} {
+		opt.Level = level
+		for qz := 4; qz >= minQZ; qz-- {
+			opt.QuietZone = qz
+			cols, rows, err := qr.TerminalSize(text, opt)
+			if err != nil {
+				return codeLayout{}, false, 0, 0, err
 			}
-		}
-		if rows+rowsOf(len(caption), width)+rest <= height {
-			return codeLayout{quietZone: qz}, true, 0, 0, nil
+			if cols > width {
+				continue
+			}
+			rest := rowsOf(len(copy), width) + below
+			if side := width - cols - captionGap; side >= minCaptionWidth {
+				lines := wrapWords(caption, side)
+				if len(lines) <= rows && rows+rest <= height {
+					return codeLayout{level: level, quietZone: qz, beside: true, caption: lines}, true, 0, 0, nil
+				}
+			}
+			if rows+rowsOf(len(caption), width)+rest <= height {
+				return codeLayout{level: level, quietZone: qz}, true, 0, 0, nil
+			}
 		}
 	}
 	opt.QuietZone = minQZ
@@ -168,7 +182,7 @@ func (st *stdio) showCode(text, caption, copy string, noQR, ascii bool, below in
 			fmt.Fprintf(&b, "qrtc: this terminal (%dx%d) is too small for the %s, which needs %dx%d: enlarge it, or use --png FILE\n", width, height, what, needW, needH)
 			fmt.Fprintf(&b, "%s\n", caption)
 		default:
-			opt.QuietZone = l.quietZone
+			opt.Level, opt.QuietZone = l.level, l.quietZone
 			var code bytes.Buffer
 			if err := qr.WriteTerminal(&code, text, opt); err != nil {
 				fmt.Fprintf(&b, "qrtc: cannot draw the QR code (%v); use the line below instead\n", forPeople(err.Error()))

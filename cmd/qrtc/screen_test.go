@@ -18,6 +18,7 @@ import (
 	"github.com/qrtc/qrtc/internal/netns"
 	"github.com/qrtc/qrtc/peer"
 	"github.com/qrtc/qrtc/qr"
+	"github.com/qrtc/qrtc/relay"
 )
 
 // tmuxTerm is a terminal of a given size, run by a tmux server of the
@@ -277,6 +278,32 @@ func TestScreenFits(t *testing.T) {
 	}
 }
 
+// TestScreenFitsLongToken: an offer with a host, a server reflexive and a
+// relay candidate (about 124 characters, a version 6 code at level M) still
+// fits 80x24, drawn at level L, and decodes.
+func TestScreenFitsLongToken(t *testing.T) {
+	t.Parallel()
+	srv, err := relay.New(relay.Config{ListenAddr: "127.0.0.1:0", Users: map[string]string{"alice": "wonderland"}, AllowLoopbackPeers: true})
+	if err != nil {
+		t.Fatalf("relay.New: %v", err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	urls := srv.URLs()
+	cmd := qrtcBin + " offer --loopback --interface lo --ipv4 --stun " + urls[0] + " --turn '" + urls[1] + "' --turn-user alice --turn-pass wonderland"
+	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, cmd)
+	plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+	m := copyLineRE.FindStringSubmatch(plain)
+	if m == nil {
+		t.Fatalf("no copy line on the screen:\n%s", plain)
+	}
+	t.Logf("a token of %d characters", len(m[1]))
+	img := renderScreen(tm.capture(true), 80, darkTheme)
+	if got, err := qr.Decode(img); err != nil || got != m[1] {
+		savePNG(t, img)
+		t.Fatalf("decoding a rendering of the screen: %q, %v; want %q\n%s", got, err, m[1], plain)
+	}
+}
+
 // TestScreenTooSmall: a terminal that cannot hold the code gets one line
 // with the size needed and --png FILE, the copy line, and no stripes.
 func TestScreenTooSmall(t *testing.T) {
@@ -287,7 +314,7 @@ func TestScreenTooSmall(t *testing.T) {
 		want          string
 	}{
 		{40, 20, nil, `qrtc: this terminal \(40x20\) is too small for the QR code, which needs \d+x\d+: enlarge it, or use --png FILE`},
-		{80, 24, []string{"--ascii"}, `qrtc: this terminal \(80x24\) is too small for the ASCII QR code, which needs 78x\d+: enlarge it, or use --png FILE`},
+		{80, 24, []string{"--ascii"}, `qrtc: this terminal \(80x24\) is too small for the ASCII QR code, which needs \d+x\d+: enlarge it, or use --png FILE`},
 	} {
 		t.Run(fmt.Sprintf("%dx%d %s", c.width, c.height, c.extra), func(t *testing.T) {
 			t.Parallel()
@@ -422,6 +449,33 @@ func TestCopyLine(t *testing.T) {
 		}
 		if got := captionText(c.instructions); got != c.caption {
 			t.Errorf("captionText(%q) = %q, want %q", c.instructions, got, c.caption)
+		}
+	}
+}
+
+// TestFitCode: a 96-character token fits 80x24 at level M with a 2-module
+// quiet zone; a 130-character one (version 6 at level M) only at level L;
+// nothing fits 40x20.
+func TestFitCode(t *testing.T) {
+	tok := func(n int) string { return "QRTC1O" + strings.Repeat("7Z", n)[:n-6] }
+	caption := "This is your offer. On the other computer, run the command below. Then paste the answer it shows here, within 15 minutes."
+	for _, c := range []struct {
+		n, width, height int
+		ok               bool
+		level            qr.Level
+		qz               int
+	}{
+		{96, 80, 24, true, qr.LevelM, 2},
+		{96, 100, 50, true, qr.LevelM, 4},
+		{130, 80, 24, true, qr.LevelL, 2},
+		{130, 100, 40, true, qr.LevelM, 4},
+		{96, 40, 20, false, 0, 0},
+	} {
+		text := tok(c.n)
+		l, ok, w, h, err := fitCode(text, qr.TerminalOptions{}, caption, "qrtc answer "+text, 1, c.width, c.height)
+		if err != nil || ok != c.ok || (ok && (l.level != c.level || l.quietZone != c.qz)) {
+			t.Errorf("fitCode(%d characters, %dx%d) = level %v, quiet zone %d, ok %v (needs %dx%d), %v; want ok %v, level %v, quiet zone %d",
+				c.n, c.width, c.height, l.level, l.quietZone, ok, w, h, err, c.ok, c.level, c.qz)
 		}
 	}
 }
