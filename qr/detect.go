@@ -89,56 +89,87 @@ func looseTriples(cands []*detector.FinderPattern) [][3]*detector.FinderPattern 
 // and bl.
 func readTriple(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any,
 	tl, tr, bl *detector.FinderPattern) (string, bool) {
-	ms := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
-	if ms < 1 {
+	// run is the module size as the finder pattern finder measures it,
+	// along rows and columns: in a symbol turned by an angle a, those
+	// cross a module in 1/max(|cos a|, |sin a|) module sizes, up to 1.41
+	// at 45 degrees, and a symbol's dimension estimated from them is as
+	// much too small, beyond the neighbouring sizes tried for large
+	// versions. The corrected size comes first; the raw one, which
+	// perspective and blur sometimes suit better, after it. Alignment
+	// patterns are searched for along rows too, with run.
+	run := (tl.GetEstimatedModuleSize() + tr.GetEstimatedModuleSize() + bl.GetEstimatedModuleSize()) / 3
+	if run < 1 {
 		return "", false
 	}
-	across := gozxing.ResultPoint_Distance(tl, tr) / ms
-	down := gozxing.ResultPoint_Distance(tl, bl) / ms
-	// Finder centres are 7 modules in from the symbol's opposite edges;
-	// symbols are 4v+17 modules on a side.
-	est := (across+down)/2 + 7
-	d0 := 4*int(math.Round((est-17)/4)) + 17
-	for _, delta := range []int{0, 4, -4, 8, -8, 12, -12} {
-		d := d0 + delta
-		if d < 21 || d > 177 {
-			continue
-		}
-		if text, ok := sampleDecode(m, dec, hints, tl, tr, bl, ms, d); ok {
-			return text, true
+	turned := run * (turnFactor(tr.GetX()-tl.GetX(), tr.GetY()-tl.GetY()) +
+		turnFactor(bl.GetX()-tl.GetX(), bl.GetY()-tl.GetY())) / 2
+	sizes := []float64{turned, run}
+	if run-turned < 0.02*run {
+		sizes = sizes[:1] // square to the picture: the same
+	}
+	var aligns []*detector.AlignmentPattern
+	searched := false
+	for _, ms := range sizes {
+		across := gozxing.ResultPoint_Distance(tl, tr) / ms
+		down := gozxing.ResultPoint_Distance(tl, bl) / ms
+		// Finder centres are 7 modules in from the symbol's opposite
+		// edges; symbols are 4v+17 modules on a side.
+		est := (across+down)/2 + 7
+		d0 := 4*int(math.Round((est-17)/4)) + 17
+		for _, delta := range []int{0, 4, -4, 8, -8, 12, -12} {
+			d := d0 + delta
+			if d < 21 || d > 177 {
+				continue
+			}
+			if d > 21 && !searched {
+				// Versions 2 and up have an alignment pattern near the
+				// bottom-right corner; find the candidates once.
+				x, y := alignmentEstimate(tl, tr, bl, d)
+				aligns = alignmentCandidates(m, run, x, y)
+				searched = true
+			}
+			if text, ok := sampleDecode(m, dec, hints, tl, tr, bl, d, aligns); ok {
+				return text, true
+			}
 		}
 	}
 	return "", false
 }
 
+// alignmentEstimate returns where the alignment pattern nearest the
+// bottom-right corner of a symbol of dimension d would be if the symbol
+// were a parallelogram: 3 modules in from where a fourth finder pattern
+// would be.
+func alignmentEstimate(tl, tr, bl *detector.FinderPattern, d int) (float64, float64) {
+	brX := tr.GetX() - tl.GetX() + bl.GetX()
+	brY := tr.GetY() - tl.GetY() + bl.GetY()
+	c := 1 - 3/float64(d-7)
+	return tl.GetX() + c*(brX-tl.GetX()), tl.GetY() + c*(brY-tl.GetY())
+}
+
 // sampleDecode reads a symbol of dimension d modules whose finder
-// patterns are centred at tl, tr and bl, with and without the alignment
-// pattern near the bottom-right corner.
+// patterns are centred at tl, tr and bl, with the two alignment patterns
+// among aligns nearest to where the symbol's would be, then without one.
+// Under strong perspective the alignment pattern lies several modules
+// from where a parallelogram puts it, and the pattern nearest to that
+// place is often a look-alike in the data.
 func sampleDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any,
-	tl, tr, bl *detector.FinderPattern, ms float64, d int) (string, bool) {
+	tl, tr, bl *detector.FinderPattern, d int, aligns []*detector.AlignmentPattern) (string, bool) {
 	version, err := decoder.Version_GetProvisionalVersionForDimension(d)
 	if err != nil {
 		return "", false
 	}
-	var aligns []*detector.AlignmentPattern
-	if len(version.GetAlignmentPatternCenters()) > 0 {
-		between := float64(version.GetDimensionForVersion() - 7)
-		brX := tr.GetX() - tl.GetX() + bl.GetX()
-		brY := tr.GetY() - tl.GetY() + bl.GetY()
-		// The alignment pattern is 3 modules in from where a fourth
-		// finder pattern would be.
-		c := 1 - 3/between
-		x := int(tl.GetX() + c*(brX-tl.GetX()))
-		y := int(tl.GetY() + c*(brY-tl.GetY()))
-		for _, allowance := range []float64{4, 8, 16} {
-			if ap := findAlignment(m, ms, x, y, allowance); ap != nil {
-				aligns = append(aligns, ap)
-				break
-			}
-		}
+	var tries []*detector.AlignmentPattern
+	if len(version.GetAlignmentPatternCenters()) > 0 && len(aligns) > 0 {
+		x, y := alignmentEstimate(tl, tr, bl, d)
+		tries = append(tries, aligns...)
+		sort.SliceStable(tries, func(i, j int) bool {
+			return math.Hypot(tries[i].GetX()-x, tries[i].GetY()-y) < math.Hypot(tries[j].GetX()-x, tries[j].GetY()-y)
+		})
+		tries = tries[:min(2, len(tries))]
 	}
-	aligns = append(aligns, nil) // also without: a wrong one misleads
-	for _, ap := range aligns {
+	tries = append(tries, nil) // also without: a wrong one misleads
+	for _, ap := range tries {
 		var t = detector.Detector_createTransform(tl, tr, bl, ap, d)
 		if ap == nil {
 			t = detector.Detector_createTransform(tl, tr, bl, nil, d)
@@ -156,6 +187,37 @@ func sampleDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 	return "", false
 }
 
+// alignmentCandidates returns the alignment patterns found within 15
+// module sizes of (x, y), at most one in each of a grid of overlapping
+// windows 9 modules wide, so that a look-alike near (x, y) does not hide
+// the real one a few modules away; at most 6, nearest first. run is the
+// module size along rows.
+func alignmentCandidates(m *gozxing.BitMatrix, run, x, y float64) []*detector.AlignmentPattern {
+	var out []*detector.AlignmentPattern
+	for dy := -15.0; dy <= 15; dy += 5 {
+		for dx := -15.0; dx <= 15; dx += 5 {
+			ap := findAlignment(m, run, int(x+dx*run), int(y+dy*run), 4.5)
+			if ap == nil {
+				continue
+			}
+			dup := false
+			for _, o := range out {
+				if math.Hypot(o.GetX()-ap.GetX(), o.GetY()-ap.GetY()) < 2*run {
+					dup = true
+					break
+				}
+			}
+			if !dup {
+				out = append(out, ap)
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return math.Hypot(out[i].GetX()-x, out[i].GetY()-y) < math.Hypot(out[j].GetX()-x, out[j].GetY()-y)
+	})
+	return out[:min(6, len(out))]
+}
+
 // findAlignment looks for an alignment pattern within allowance module
 // sizes of (x, y).
 func findAlignment(m *gozxing.BitMatrix, ms float64, x, y int, allowance float64) *detector.AlignmentPattern {
@@ -170,4 +232,15 @@ func findAlignment(m *gozxing.BitMatrix, ms float64, x, y int, allowance float64
 		return nil
 	}
 	return ap
+}
+
+// turnFactor returns max(|cos a|, |sin a|) for the angle a of the
+// vector (dx, dy): how much shorter a module is than a horizontal or
+// vertical run across it when the symbol's side runs along (dx, dy).
+func turnFactor(dx, dy float64) float64 {
+	l := math.Hypot(dx, dy)
+	if l == 0 {
+		return 1
+	}
+	return max(math.Abs(dx), math.Abs(dy)) / l
 }
