@@ -213,6 +213,30 @@ var fixtures = []fixture{
 		}
 		return encodePNG(t, g)
 	}},
+	// Codes zbarimg 0.23.92 reads that Decode missed until it corrected
+	// the module size for turned symbols and tried several alignment
+	// patterns: a version-15 code turned 45 degrees, and a phone photo of
+	// a code holding 200 digits, strongly tilted.
+	{"dense-rotated45.png", token(600), func(t *testing.T, s string, _ *rand.Rand) []byte {
+		if v, err := qr.Version(s, qr.LevelM); err != nil || v != 15 {
+			t.Fatalf("Version of the dense fixture = %d, %v; want 15", v, err)
+		}
+		return encodePNG(t, distort.Rotate(codeGray(t, s, 3), 45, 255))
+	}},
+	{"phone-200-digits.jpg", phoneDigits(), func(t *testing.T, s string, _ *rand.Rand) []byte {
+		// A 1000x750 photo: the code on a sheet of paper, tilted by
+		// about a quarter, soft, unevenly lit, noisy, JPEG.
+		rng := phoneRand()
+		frac := 0.2 + 0.5*rng.Float64()
+		tilt := 0.05 + 0.3*rng.Float64()
+		g := distort.Perspective(codeGray(t, s, 8), tilt, rng, 240)
+		scale := frac * 750 / float64(g.Rect.Dx())
+		blur := 8 * scale * (0.1 + 0.4*rng.Float64())
+		img := distort.Embed(g, 1000, 750, scale, 0, rng)
+		img = distort.Uneven(img, 0.2+0.5*rng.Float64(), rng)
+		img = distort.Noise(distort.Blur(img, blur), 3+10*rng.Float64(), rng)
+		return encodeJPEG(t, img, 50+rng.IntN(40))
+	}},
 }
 
 // TestFixtures decodes the images in testdata/images, each with the text
@@ -270,4 +294,24 @@ func TestFixtures(t *testing.T) {
 	if n < len(fixtures) {
 		t.Errorf("testdata/images holds %d images, want %d (run with -update)", n, len(fixtures))
 	}
+}
+
+// phoneRand returns the random source of the phone-200-digits fixture,
+// after the 200 digits phoneDigits takes from it.
+func phoneRand() *rand.Rand {
+	rng := rand.New(rand.NewPCG(12, 11))
+	for range 200 {
+		rng.IntN(10)
+	}
+	return rng
+}
+
+// phoneDigits is the text of the phone-200-digits fixture: 200 digits.
+func phoneDigits() string {
+	rng := rand.New(rand.NewPCG(12, 11))
+	b := make([]byte, 200)
+	for i := range b {
+		b[i] = byte('0' + rng.IntN(10))
+	}
+	return string(b)
 }
