@@ -311,3 +311,32 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestNoOneLineErrors keeps the old way of making errors out of the
+// command's code: an error made with usageErrorf, withCode around
+// fmt.Errorf, or a bare fmt.Errorf("qrtc...") carries no line that says
+// what to do. Use failf (or withTodo) instead; see people.go.
+func TestNoOneLineErrors(t *testing.T) {
+	old := regexp.MustCompile(`usageErrorf\(|withCode\([^,]+, fmt\.Errorf\(|return (nil, |"", )?fmt\.Errorf\("qrtc`)
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			if strings.HasPrefix(line, "func usageErrorf") {
+				continue
+			}
+			if m := old.FindString(line); m != "" {
+				t.Errorf("%s:%d: %q makes an error without what to do; use failf(code, todo, format, ...)", name, i+1, strings.TrimSpace(line))
+			}
+		}
+	}
+}
