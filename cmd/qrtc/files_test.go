@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -308,7 +309,9 @@ func TestFilesMany(t *testing.T) {
 }
 
 // TestFilesLarge sends one large file and checks its SHA-256: 1 GiB with
-// QRTC_LONG=1, 256 MiB otherwise (CI time on 2 cores).
+// QRTC_LONG=1, 256 MiB otherwise (CI time on 2 cores), QRTC_LARGE_MIB
+// mebibytes when set (README's 4 GiB run). It logs the peak memory (RSS)
+// of both processes.
 func TestFilesLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("moves 256 MiB; skipped with -short")
@@ -317,6 +320,9 @@ func TestFilesLarge(t *testing.T) {
 	size := int64(256 << 20)
 	if os.Getenv("QRTC_LONG") == "1" {
 		size = 1 << 30
+	}
+	if mib, err := strconv.Atoi(os.Getenv("QRTC_LARGE_MIB")); err == nil && mib > 0 {
+		size = int64(mib) << 20
 	}
 	src, dst := t.TempDir(), t.TempDir()
 	f, err := os.Create(filepath.Join(src, "large.bin"))
@@ -334,8 +340,8 @@ func TestFilesLarge(t *testing.T) {
 	sender, receiver := startFiles(t, []string{filepath.Join(src, "large.bin")}, []string{"--yes", "--out", dst})
 	sender.wantExitWithin(10*time.Minute, 0)
 	receiver.wantExitWithin(time.Minute, 0)
-	t.Logf("%d MiB: %s from start to exit; %s", size>>20, time.Since(start).Round(10*time.Millisecond),
-		sender.waitStderr(regexp.MustCompile(`^sent 1 of 1 files`)))
+	t.Logf("%d MiB: %s from start to exit; %s; peak RSS: sender %d MiB, receiver %d MiB", size>>20, time.Since(start).Round(10*time.Millisecond),
+		sender.waitStderr(regexp.MustCompile(`^sent 1 of 1 files`)), maxRSS(sender)>>20, maxRSS(receiver)>>20)
 	g, err := os.Open(filepath.Join(dst, "large.bin"))
 	if err != nil {
 		t.Fatal(err)
@@ -422,4 +428,12 @@ type zeros struct{}
 func (zeros) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// maxRSS returns the peak resident memory of an exited process, in bytes.
+func maxRSS(p *proc) int64 {
+	if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return ru.Maxrss << 10 // kilobytes on Linux
+	}
+	return -1
 }
