@@ -65,6 +65,9 @@ func Receive(ctx context.Context, c Conn, opt ReceiveOptions) (*Report, error) {
 	defer root.Close()
 	r := &receiver{c: c, root: root, opt: opt, rep: rep, prefix: map[int]hash.Hash{}}
 	err = r.run(ctx)
+	if err != nil && ctx.Err() != nil {
+		sayInterrupted(c, "the receiver")
+	}
 	if r.cur != nil && r.cur.f != nil {
 		r.cur.f.Close() // kept for a later resume
 	}

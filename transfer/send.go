@@ -32,6 +32,14 @@ type SendOptions struct {
 // the receiver said no, or the error that cut the transfer. The Report is
 // never nil.
 func Send(ctx context.Context, c Conn, src *Source, opt SendOptions) (*Report, error) {
+	rep, err := send(ctx, c, src, opt)
+	if err != nil && ctx.Err() != nil {
+		sayInterrupted(c, "the sender")
+	}
+	return rep, err
+}
+
+func send(ctx context.Context, c Conn, src *Source, opt SendOptions) (*Report, error) {
 	rep := &Report{Entries: len(src.Entries), Files: src.Files(), Total: src.Total}
 	chunk := opt.ChunkSize
 	if chunk <= 0 {

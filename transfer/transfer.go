@@ -3,6 +3,7 @@ package transfer
 import (
 	"context"
 	"fmt"
+	"time"
 )
 
 // Conn is the channel a transfer runs over: reliable, ordered, message
@@ -72,4 +73,13 @@ func (r *Report) incomplete() error {
 func sendMsg(ctx context.Context, c Conn, buf []byte, m any) ([]byte, error) {
 	buf = encode(buf[:0], m)
 	return buf, c.Send(ctx, buf)
+}
+
+// sayInterrupted tells the other side, within a second, that this side
+// stops because its context ended (Ctrl-C), so that it can say so instead
+// of reporting a vanished peer.
+func sayInterrupted(c Conn, who string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	_ = c.Send(ctx, encode(nil, errorMsg{reason: who + " was interrupted"})) // best effort: this side is stopping anyway
 }

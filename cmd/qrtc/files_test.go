@@ -437,3 +437,27 @@ func maxRSS(p *proc) int64 {
 	}
 	return -1
 }
+
+// TestFilesInterrupted presses Ctrl-C (SIGINT) at the receiver in the
+// middle: it exits 130 saying how much arrived, keeps the temporary file
+// for --resume, and the sender learns that the receiver left.
+func TestFilesInterrupted(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	const size = 48 << 20
+	writeTestFile(t, filepath.Join(src, "big.bin"), randomData(t, size), 0o644)
+	sender, receiver := startFiles(t, []string{filepath.Join(src, "big.bin")}, []string{"--yes", "--out", dst})
+	part := filepath.Join(dst, ".big.bin.qrtc-part")
+	waitSize(t, part, size/4)
+	if err := syscall.Kill(receiver.cmd.Process.Pid, syscall.SIGINT); err != nil {
+		t.Fatal(err)
+	}
+	receiver.wantExit(130, "interrupted", "0 of 1 files delivered", "--resume")
+	sender.wantExit(1, "the receiver was interrupted", "0 of 1 files delivered", "--resume")
+	if _, err := os.Stat(part); err != nil {
+		t.Errorf("the temporary file is gone after Ctrl-C: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dst, "big.bin")); err == nil {
+		t.Errorf("an unfinished file is in place")
+	}
+}
