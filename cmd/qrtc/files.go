@@ -105,7 +105,7 @@ func (v *progressView) draw(now time.Time) {
 		perSec := float64(p.Done-v.first) / secs
 		eta = (time.Duration(float64(p.Total-p.Done)/perSec) * time.Second).Round(time.Second).String()
 	}
-	fmt.Fprintf(&b, "\r\x1b[K  %s %s %s / %s\n", bar(p.FileDone, p.FileSize), shorten(p.Name, 40), formatBytes(p.FileDone), formatBytes(p.FileSize))
+	fmt.Fprintf(&b, "\r\x1b[K  %s %s %s / %s\n", bar(p.FileDone, p.FileSize), shorten(messageLine(p.Name, true), 40), formatBytes(p.FileDone), formatBytes(p.FileSize))
 	fmt.Fprintf(&b, "\r\x1b[K  %s all  %s / %s  %s  ETA %s\n", bar(p.Done, p.Total), formatBytes(p.Done), formatBytes(p.Total), v.rate(now), eta)
 	v.drawn = 2
 	fmt.Fprint(v.st.err, b.String())
