@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -50,8 +51,11 @@ func Scan(paths []string) (*Source, error) {
 		}
 		top[collisionKey(base)] = p
 		fi, err := os.Stat(abs) // a link given by name is followed
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%w: %q does not exist", ErrSource, p)
+		}
 		if err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrSource, err)
+			return nil, fmt.Errorf("%w: %q: %v", ErrSource, p, unwrapPath(err))
 		}
 		if !fi.IsDir() {
 			if err := s.add(abs, filepath.ToSlash(base), fi); err != nil {
