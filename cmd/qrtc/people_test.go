@@ -143,7 +143,7 @@ func TestEveryErrorReadsWell(t *testing.T) {
 		{"no command", nil, "", 2, []string{"no command", "qrtc offer"}},
 		{"mistyped command", []string{"ofer"}, "", 2, []string{`"ofer"`, `did you mean "qrtc offer"`}},
 		{"send without files", []string{"send", "--stun", "none", "--no-qr"}, "", 2, []string{"no files given", "qrtc send photos/"}},
-		{"send a missing file", []string{"send", "--stun", "none", "--no-qr", filepath.Join(dir, "missing.txt")}, "", 2, []string{"missing.txt\" does not exist", "check the paths"}},
+		{"send a missing file", []string{"send", "--stun", "none", "--no-qr", filepath.Join(dir, "missing.txt")}, "", 2, []string{"missing.txt", "check the name"}},
 		{"receive into a missing folder", []string{"receive", "--out", filepath.Join(dir, "nowhere")}, "", 2, []string{"--out", "create the folder"}},
 		{"command prefix", []string{"ans"}, "", 2, []string{`"qrtc answer"`}},
 		{"flag before command", []string{"--stun", "none", "offer"}, "", 2, []string{"--stun", "command comes first"}},
