@@ -63,7 +63,7 @@ type event struct {
 // loopback inside the browser's namespace that collects the page's events
 // and hands it commands (see package web's documentation).
 type hook struct {
-	t        *testing.T
+	t        testing.TB
 	name     string
 	ln       net.Listener
 	srv      *http.Server
@@ -75,7 +75,7 @@ type hook struct {
 	wake   chan struct{}
 }
 
-func newHook(t *testing.T, ns *netns.Namespace, name string) *hook {
+func newHook(t testing.TB, ns *netns.Namespace, name string) *hook {
 	t.Helper()
 	ln, err := ns.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -266,7 +266,7 @@ type pageServer struct {
 	srv *http.Server
 }
 
-func newPageServer(t *testing.T, ns *netns.Namespace) *pageServer {
+func newPageServer(t testing.TB, ns *netns.Namespace) *pageServer {
 	t.Helper()
 	ln, err := ns.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {

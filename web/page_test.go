@@ -35,7 +35,7 @@ func require(t *testing.T, kinds ...browser.Kind) {
 }
 
 // twoClients builds a lab with one LAN of two clients.
-func twoClients(t *testing.T) (*netns.Namespace, *netns.Namespace) {
+func twoClients(t testing.TB) (*netns.Namespace, *netns.Namespace) {
 	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}})
 	return top.Sides[0].Clients[0], top.Sides[0].Clients[1]
 }
@@ -281,19 +281,71 @@ func pageOffersCLIAnswers(t *testing.T, ctx context.Context, h *hook, ns *netns.
 	chatCLI(t, ctx, h, q)
 }
 
-// TestPageWithCLILate: the page offers and qrtc answers, and the answer
-// reaches the page 40 s later: past Chromium's early "failed" (15 s) and
-// Firefox's answerer timer (11 s). Both browsers at once, to keep CI short.
-func TestPageWithCLILate(t *testing.T) {
-	for _, kind := range []browser.Kind{browser.Chromium, browser.Firefox} {
-		t.Run(kind.String(), func(t *testing.T) {
+// lateDelay is how late the second code arrives in TestPageLate: past
+// Chromium's early "failed" (15 s) and Firefox's answerer timer (11 s).
+const lateDelay = 40 * time.Second
+
+// TestPageLate: the second code arrives lateDelay after the first was read,
+// in the pairings the page is for: the page offers and qrtc answers, qrtc
+// offers and the page answers (qrtc answers the browser's early checks), and
+// page to page. All at once, to keep CI short.
+func TestPageLate(t *testing.T) {
+	type late struct {
+		name       string
+		page       browser.Kind
+		other      browser.Kind // 0: qrtc
+		pageOffers bool
+	}
+	for _, tc := range []late{
+		{"chromium-offers-qrtc-answers", browser.Chromium, 0, true},
+		{"firefox-offers-qrtc-answers", browser.Firefox, 0, true},
+		{"qrtc-offers-chromium-answers", browser.Chromium, 0, false},
+		{"qrtc-offers-firefox-answers", browser.Firefox, 0, false},
+		{"chromium-offers-firefox-answers", browser.Chromium, browser.Firefox, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			require(t, kind)
+			require(t, tc.page)
+			if tc.other != 0 {
+				require(t, tc.other)
+			}
 			nsA, nsB := twoClients(t)
-			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout+40*time.Second)
+			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout+lateDelay)
 			defer cancel()
-			h, _ := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
-			pageOffersCLIAnswers(t, ctx, h, nsB, 40*time.Second)
+			h, _ := openPage(t, ctx, nsA, tc.page, tc.page.String(), pageOptions{})
+			wait := func() {
+				select {
+				case <-time.After(lateDelay):
+				case <-ctx.Done():
+					t.Fatal(ctx.Err())
+				}
+			}
+			switch {
+			case tc.other != 0:
+				b, _ := openPage(t, ctx, nsB, tc.other, "answering", pageOptions{})
+				h.do(map[string]any{"click": "offer"})
+				b.do(map[string]any{"paste": ownToken(t, ctx, h, "offer").Token})
+				answer := ownToken(t, ctx, b, "answer")
+				wait()
+				h.do(map[string]any{"paste": answer.Token})
+				if pa, pb := phraseOf(t, ctx, h), phraseOf(t, ctx, b); pa != pb {
+					t.Errorf("phrases %q and %q, want the same", pa, pb)
+				}
+				chatPages(t, ctx, h, b)
+			case tc.pageOffers:
+				pageOffersCLIAnswers(t, ctx, h, nsB, lateDelay)
+			default:
+				q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
+				offer, err := q.line(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h.do(map[string]any{"paste": offer})
+				answer := ownToken(t, ctx, h, "answer")
+				wait()
+				io.WriteString(q.stdin, answer.Token+"\n")
+				chatCLI(t, ctx, h, q)
+			}
 		})
 	}
 }

@@ -60,6 +60,9 @@ type Options struct {
 	// camera (granted without asking). Firefox has no file camera: its
 	// pages get frames another way (package web's test hook).
 	Camera string
+	// Args are more command-line arguments, given before the URL (for
+	// example Chromium's --screenshot=FILE --window-size=W,H).
+	Args []string
 }
 
 // Available reports, as an error wrapping ErrNoBrowser, whether kind is
@@ -120,7 +123,7 @@ func Launch(ctx context.Context, ns *netns.Namespace, kind Kind, opts Options) (
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("browser: firefox prefs: %w", err)
 		}
-		args = []string{"--headless", "--no-remote", "--profile", profile, opts.URL}
+		args = append(append([]string{"--headless", "--no-remote", "--profile", profile}, opts.Args...), opts.URL)
 	default:
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("browser: unknown kind %q", kind)
@@ -205,6 +208,7 @@ func chromiumArgs(profile string, opts Options) []string {
 	if opts.Camera != "" {
 		args = append(args, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", "--use-file-for-fake-video-capture="+opts.Camera)
 	}
+	args = append(args, opts.Args...)
 	return append(args, opts.URL)
 }
 

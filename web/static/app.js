@@ -1,7 +1,8 @@
 // The qrtc page: a thin layer of plain JavaScript around two Go WebAssembly
 // modules built from the same packages as the qrtc command (see package web).
-// codec.wasm (loaded at once) holds sdpcompact, phrase and the QR encoder;
-// scan.wasm (loaded on the first scan, in a Web Worker) holds the QR decoder.
+// codec.wasm (loaded at once) holds sdpcompact and phrase; scan.wasm (loaded
+// in a Web Worker when a session starts or a scan begins) holds package qr,
+// which draws and reads QR codes.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
@@ -150,12 +151,14 @@
       s = {
         frame: (data, w, h, thorough) => ask({ kind: "frame", data: data, w: w, h: h, thorough: thorough }, [data.buffer]),
         file: (data) => ask({ kind: "file", data: data }, [data.buffer]),
+        svg: (text) => ask({ kind: "svg", text: text }, []),
       };
     } else {
       await runGo(bytes, "qrtcScanReady");
       s = {
         frame: async (data, w, h, thorough) => globalThis.qrtcScan.frame(data, w, h, thorough),
         file: async (data) => globalThis.qrtcScan.file(data),
+        svg: async (text) => globalThis.qrtcScan.svg(text),
       };
     }
     report("scanner", { ms: Math.round(performance.now() - started), worker: !!worker });
@@ -252,13 +255,20 @@
 
   // showOwn shows this side's token: as a QR code (an offer's code is a link
   // that opens this page, so a phone's camera app can join) and as text.
-  function showOwn(token, kind) {
+  async function showOwn(token, kind) {
     let content = token;
     if (kind === "offer") {
       const base = location.protocol === "https:" ? location.href.split("#")[0] : DEFAULT_URL;
       try { content = call("link", base, token); } catch (e) { content = token; }
     }
-    $("qr").innerHTML = call("qrSVG", content);
+    $("qr").textContent = "";
+    try {
+      const r = await (await getScanner()).svg(content);
+      if (r.error) throw new Error(r.error);
+      $("qr").innerHTML = r.value;
+    } catch (e) {
+      showError("Cannot draw the QR code (" + e.message + "); give the other side the text instead.");
+    }
     $("token").value = token;
     $("token-size").textContent = "(" + token.length + " characters)";
     $("mine").hidden = false;
@@ -272,6 +282,7 @@
 
   async function startOffer() {
     clearError();
+    getScanner().catch(() => {}); // drawing the code needs it: load it while gathering
     const p = newPeer();
     role = "offer";
     setState("offering");
@@ -281,13 +292,14 @@
     await gathered(p);
     if (p !== pc) return;
     offerSDP = p.localDescription.sdp;
-    showOwn(call("encode", "offer", offerSDP), "offer");
+    await showOwn(call("encode", "offer", offerSDP), "offer");
     $("start").hidden = true;
     $("read-h").textContent = "Read their answer";
     status("Waiting for the other side's answer. Take your time: this page waits.");
   }
 
   async function answerOffer(sdp) {
+    getScanner().catch(() => {});
     const p = newPeer();
     role = "answer";
     setState("answering");
@@ -297,7 +309,7 @@
     await p.setLocalDescription(await p.createAnswer());
     await gathered(p);
     if (p !== pc) return;
-    showOwn(call("encodeAnswer", p.localDescription.sdp, sdp), "answer");
+    await showOwn(call("encodeAnswer", p.localDescription.sdp, sdp), "answer");
     $("start").hidden = true;
     $("read").hidden = true;
     status("Waiting for the other side to read your answer and connect.");

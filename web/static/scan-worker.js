@@ -1,6 +1,7 @@
-// The qrtc page's QR decoder: scan.wasm in a Web Worker, so that decoding a
+// The qrtc page's QR codes: scan.wasm in a Web Worker, so that decoding a
 // picture never blocks the page. Messages: {wasm: ArrayBuffer} once, then
-// {id, kind: "frame", data, w, h, thorough} or {id, kind: "file", data};
+// {id, kind: "frame", data, w, h, thorough}, {id, kind: "file", data} or
+// {id, kind: "svg", text};
 // each answer is {id, value} or {id, error}.
 "use strict";
 if (typeof Go === "undefined") importScripts("wasm_exec.js");
@@ -17,6 +18,7 @@ self.onmessage = async (e) => {
   }
   let r;
   if (m.kind === "frame") r = self.qrtcScan.frame(m.data, m.w, m.h, m.thorough);
+  else if (m.kind === "svg") r = self.qrtcScan.svg(m.text);
   else r = self.qrtcScan.file(m.data);
   self.postMessage({ id: m.id, value: r.value, error: r.error });
 };

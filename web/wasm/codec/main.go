@@ -1,19 +1,19 @@
 //go:build js && wasm
 
 // Command codec is the page's codec, compiled to WebAssembly: the same
-// sdpcompact, phrase and QR encoder as the qrtc command, exposed to the
-// page's JavaScript as globalThis.qrtcCodec. See package web for the calls.
+// sdpcompact and phrase code as the qrtc command, exposed to the page's
+// JavaScript as globalThis.qrtcCodec. It is all the page needs before it is
+// usable; drawing and reading QR codes (package qr) is in command scan, which
+// loads in a worker when needed. See package web for the calls.
 package main
 
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"syscall/js"
 
 	"github.com/qrtc/qrtc/phrase"
 	"github.com/qrtc/qrtc/sdpcompact"
-	qrcode "github.com/skip2/go-qrcode"
 )
 
 func main() {
@@ -23,7 +23,6 @@ func main() {
 		"decode":       js.FuncOf(decode),
 		"checkAnswer":  js.FuncOf(checkAnswer),
 		"phrase":       js.FuncOf(derivePhrase),
-		"qrSVG":        js.FuncOf(qrSVG),
 		"link":         js.FuncOf(link),
 	}
 	js.Global().Set("qrtcCodec", js.ValueOf(api))
@@ -108,34 +107,4 @@ func derivePhrase(_ js.Value, args []js.Value) any {
 // link(base, token) -> {value: "https://host/path#TOKEN"}
 func link(_ js.Value, args []js.Value) any {
 	return result(sdpcompact.Link(arg(args, 0), arg(args, 1)))
-}
-
-// qrSVG(text) -> {value: "<svg ...>"}: the code as an SVG image, one unit per
-// module with the 4-module quiet zone, dark modules as one path. It calls
-// go-qrcode at level M exactly as package qr does (qr.Image): importing qr
-// would pull its decoder (gozxing and its character-set tables) into the
-// first view's module.
-func qrSVG(_ js.Value, args []js.Value) any {
-	text := arg(args, 0)
-	if text == "" {
-		return result(nil, errors.New("web: no text to draw"))
-	}
-	q, err := qrcode.New(text, qrcode.Medium)
-	if err != nil {
-		return result(nil, fmt.Errorf("web: %d characters do not fit a QR code: %v", len(text), err))
-	}
-	q.DisableBorder = true
-	dark := q.Bitmap()
-	const quiet = 4
-	var path strings.Builder
-	for y, row := range dark {
-		for x, d := range row {
-			if d {
-				fmt.Fprintf(&path, "M%d %dh1v1h-1z", x+quiet, y+quiet)
-			}
-		}
-	}
-	n := len(dark) + 2*quiet
-	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="QR code, version %d"><rect width="%d" height="%d" fill="#fff"/><path d="%s" fill="#000"/></svg>`, n, n, q.VersionNumber, n, n, path.String())
-	return result(svg, nil)
 }

@@ -1,13 +1,16 @@
 //go:build js && wasm
 
-// Command scan is the page's QR decoder, compiled to WebAssembly and run in
+// Command scan is the page's QR code drawing and reading, compiled to WebAssembly and run in
 // a Web Worker so that a slow picture never blocks the page: the same qr
 // package as the qrtc command, exposed as globalThis.qrtcScan. See package web
 // for the calls.
 package main
 
 import (
+	"fmt"
 	"image"
+	"image/color"
+	"strings"
 	"syscall/js"
 
 	"github.com/qrtc/qrtc/qr"
@@ -17,6 +20,7 @@ func main() {
 	api := map[string]any{
 		"frame": js.FuncOf(frame),
 		"file":  js.FuncOf(file),
+		"svg":   js.FuncOf(svg),
 	}
 	js.Global().Set("qrtcScan", js.ValueOf(api))
 	if ready := js.Global().Get("qrtcScanReady"); ready.Type() == js.TypeFunction {
@@ -71,4 +75,29 @@ func file(_ js.Value, args []js.Value) any {
 	data := make([]byte, n)
 	js.CopyBytesToGo(data, args[0])
 	return result(qr.DecodeBytes(data))
+}
+
+// svg(text) -> {value: "<svg ...>"}: the code qr.Image draws (level M, the
+// 4-module quiet zone) as an SVG image, one unit per module, the dark
+// modules as one path, so it stays sharp at any size.
+func svg(_ js.Value, args []js.Value) any {
+	text := ""
+	if len(args) > 0 && args[0].Type() == js.TypeString {
+		text = args[0].String()
+	}
+	img, err := qr.Image(text, qr.PNGOptions{ModuleSize: 1})
+	if err != nil {
+		return result(nil, err)
+	}
+	b := img.Bounds()
+	var path strings.Builder
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if color.GrayModel.Convert(img.At(x, y)).(color.Gray).Y < 128 {
+				fmt.Fprintf(&path, "M%d %dh1v1h-1z", x-b.Min.X, y-b.Min.Y)
+			}
+		}
+	}
+	w, h := b.Dx(), b.Dy()
+	return result(fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="QR code"><rect width="%d" height="%d" fill="#fff"/><path d="%s" fill="#000"/></svg>`, w, h, w, h, path.String()), nil)
 }
