@@ -11,12 +11,14 @@
 // share one implementation of every format:
 //
 //   - codec.wasm (web/wasm/codec), loaded with the page: sdpcompact (tokens
-//     and links), phrase (the verification phrase) and go-qrcode at level M,
-//     the encoder package qr uses, to draw codes as SVG;
-//   - scan.wasm (web/wasm/scan), loaded on the first scan, in a Web Worker:
-//     package qr's decoder for camera frames and photos. Where the browser
-//     has a BarcodeDetector that reads QR codes (Chrome on Android, macOS and
-//     ChromeOS), the page asks it first.
+//     and links) and phrase (the verification phrase);
+//   - scan.wasm (web/wasm/scan), loaded in a Web Worker as soon as a session
+//     starts or a scan begins: package qr, which draws the page's own code
+//     (qr.Image, as SVG) and reads the other side's from camera frames
+//     (qr.DecodeFrameRGBA, with qr.Decode on every 8th frame) and photos
+//     (qr.DecodeBytes). Where the browser has a BarcodeDetector that reads
+//     QR codes (Chrome on Android, macOS and ChromeOS), the page asks it
+//     first.
 //
 // Both are committed gzip-compressed in static/ with the Go toolchain's
 // wasm_exec.js, so go install builds the qrtc command from the module as
@@ -26,9 +28,12 @@
 // The codec's calls, on globalThis.qrtcCodec, each return {value} or
 // {error}: encode(type, sdp), encodeAnswer(answerSDP, offerSDP) (tagged with
 // its offer), decode(tokenOrLink), checkAnswer(token, offerSDP),
-// phrase(localSDP, remoteSDP), link(baseURL, token), qrSVG(text). The
-// scanner's, on globalThis.qrtcScan in the worker: frame(rgba, width,
-// height, thorough) and file(bytes).
+// phrase(localSDP, remoteSDP), link(baseURL, token). The scanner's, on
+// globalThis.qrtcScan in the worker: frame(rgba, width, height, thorough),
+// file(bytes) and svg(text).
+//
+// After a change to sdpcompact, phrase or qr, run go generate ./web: the
+// committed modules are built from them.
 //
 // # How people get it
 //
