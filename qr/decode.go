@@ -67,8 +67,14 @@ func decodePlane(full *plane) (string, bool) {
 
 	// 1. The working copy, dark-on-light and light-on-dark, also as a
 	// pure symbol; then with its contrast stretched if it is faint.
-	if text, ok := try(first, attempt{bin: hybrid, pure: true}); ok {
+	text, ok, where, found := tryFind(first, attempt{bin: hybrid, pure: true})
+	if ok {
 		return text, true
+	}
+	if found {
+		if text, ok := secondLook(first, where); ok {
+			return text, true
+		}
 	}
 	if st := first.stretched(); st != nil {
 		for _, b := range []binarizer{hybrid, otsu} {
@@ -149,20 +155,48 @@ func decodePlane(full *plane) (string, bool) {
 	return "", false
 }
 
+// secondLook reads the symbol whose finder patterns were found in where
+// again, from a copy of just that part of p thresholded as a whole: by
+// Otsu's method, by gozxing's global histogram, then by Otsu's method at
+// half size. A soft, noisy code whose block thresholds break modules
+// apart reads so; thresholding the whole picture would not, as a busy
+// background spoils one threshold for it.
+func secondLook(p *plane, where image.Rectangle) (string, bool) {
+	r := where.Intersect(image.Rect(0, 0, p.w, p.h))
+	if r.Dx() < 21 || r.Dy() < 21 {
+		return "", false
+	}
+	c := p.crop(r)
+	if text, ok := try(c, attempt{bin: otsu}); ok {
+		return text, true
+	}
+	if text, ok := try(c, attempt{bin: global}); ok {
+		return text, true
+	}
+	return try(c.downscale(2), attempt{bin: otsu})
+}
+
 // try runs gozxing's QR reader once. gozxing is third-party code given
 // arbitrary pixels: a panic in it counts as a failed attempt.
 func try(p *plane, a attempt) (text string, ok bool) {
+	text, ok, _, _ = tryFind(p, a)
+	return text, ok
+}
+
+// tryFind is try that also says, when it found finder patterns but could
+// not read the symbol, where in p the symbol would be (found true).
+func tryFind(p *plane, a attempt) (text string, ok bool, where image.Rectangle, found bool) {
 	defer func() {
 		if r := recover(); r != nil {
-			text, ok = "", false
+			text, ok, found = "", false, false
 		}
 	}()
 	if p.w < 21 || p.h < 21 {
-		return "", false
+		return "", false, where, false
 	}
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, 0, 0, p.w, p.h, false)
 	if err != nil {
-		return "", false
+		return "", false, where, false
 	}
 	var m *gozxing.BitMatrix
 	switch a.bin {
@@ -174,11 +208,11 @@ func try(p *plane, a attempt) (text string, ok bool) {
 		m, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	if err != nil || m == nil {
-		return "", false
+		return "", false, where, false
 	}
 	bmp, err := gozxing.NewBinaryBitmap(&fixedBinarizer{src: src, m: m})
 	if err != nil {
-		return "", false
+		return "", false, where, false
 	}
 	hints := map[gozxing.DecodeHintType]any{
 		gozxing.DecodeHintType_TRY_HARDER: true,
@@ -199,17 +233,21 @@ func try(p *plane, a attempt) (text string, ok bool) {
 		if flip {
 			m.FlipAll()
 		}
-		if text, ok := detectDecode(m, dec, hints); ok {
-			return text, true
+		text, ok, w, f := detectDecode(m, dec, hints)
+		if ok {
+			return text, true, where, false
+		}
+		if f && !found {
+			where, found = w, true
 		}
 		if !a.pure {
 			continue
 		}
 		if res, err := reader.Decode(bmp, pureHints); err == nil {
-			return res.GetText(), true
+			return res.GetText(), true, where, false
 		}
 	}
-	return "", false
+	return "", false, where, found
 }
 
 // otsuMatrix thresholds p at the grey level that maximises the variance

@@ -1,6 +1,7 @@
 package qr
 
 import (
+	"image"
 	"math"
 	"sort"
 
@@ -14,22 +15,47 @@ import (
 // detector, which bets on one symbol size estimated from the finder
 // patterns, it also tries the neighbouring sizes: under perspective the
 // module size measured at the finder patterns is off, and so is that
-// estimate, most of all for large versions.
-func detectDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any) (string, bool) {
+// estimate, most of all for large versions. When it finds finder
+// patterns but cannot read the symbol, it returns where the symbol
+// would be (found true), for a second look with another threshold.
+func detectDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any) (text string, ok bool, where image.Rectangle, found bool) {
 	finder := detector.NewFinderPatternFinder(m, nil)
 	info, err := finder.Find(hints)
 	if err != nil {
 		// gozxing gives up when the three finder patterns' module sizes
 		// differ much, as they do under strong perspective; choose among
 		// its candidates with a looser test.
-		for _, t := range looseTriples(finder.GetPossibleCenters()) {
+		triples := looseTriples(finder.GetPossibleCenters())
+		for _, t := range triples {
 			if text, ok := readTriple(m, dec, hints, t[1], t[2], t[0]); ok {
-				return text, true
+				return text, true, image.Rectangle{}, false
 			}
 		}
-		return "", false
+		if len(triples) == 0 {
+			return "", false, image.Rectangle{}, false
+		}
+		return "", false, symbolBounds(triples[0][1], triples[0][2], triples[0][0]), true
 	}
-	return readTriple(m, dec, hints, info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft())
+	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
+	if text, ok := readTriple(m, dec, hints, tl, tr, bl); ok {
+		return text, true, image.Rectangle{}, false
+	}
+	return "", false, symbolBounds(tl, tr, bl), true
+}
+
+// symbolBounds returns the rectangle that holds the symbol whose finder
+// patterns are centred at tl, tr and bl, with its quiet zone: finder
+// centres lie 3.5 modules in from the symbol's edges, and a parallelogram
+// through them is widened by 6 module sizes on every side, more than
+// enough for the fourth corner under moderate perspective.
+func symbolBounds(tl, tr, bl *detector.FinderPattern) image.Rectangle {
+	ms := max(tl.GetEstimatedModuleSize(), tr.GetEstimatedModuleSize(), bl.GetEstimatedModuleSize())
+	brX, brY := tr.GetX()-tl.GetX()+bl.GetX(), tr.GetY()-tl.GetY()+bl.GetY()
+	x0 := min(tl.GetX(), tr.GetX(), bl.GetX(), brX) - 6*ms
+	x1 := max(tl.GetX(), tr.GetX(), bl.GetX(), brX) + 6*ms
+	y0 := min(tl.GetY(), tr.GetY(), bl.GetY(), brY) - 6*ms
+	y1 := max(tl.GetY(), tr.GetY(), bl.GetY(), brY) + 6*ms
+	return image.Rect(int(x0), int(y0), int(x1)+1, int(y1)+1)
 }
 
 // looseTriples returns up to three triples of finder-pattern candidates

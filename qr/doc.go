@@ -35,9 +35,17 @@
 //     code on a dark-theme terminal). Finder patterns are located once;
 //     neighbouring symbol sizes are tried, and when gozxing rejects the
 //     finder patterns because their sizes differ, the most square triple of
-//     its candidates is used instead: both rescue strong perspective. Then
+//     its candidates is used instead: both rescue strong perspective. The
+//     module size measured along pixel rows is corrected for a symbol
+//     turned against them (a dense code turned 45 degrees), and the two
+//     alignment patterns nearest to where a parallelogram puts the
+//     bottom-right one are each tried (under strong perspective the
+//     nearest is often a look-alike in the data). Then
 //     the whole picture is read as a pure symbol (a clean image the
-//     finder-pattern detector misses). Faint pictures are
+//     finder-pattern detector misses). When finder patterns are found
+//     but the symbol is not read, the part of the picture they bound is
+//     thresholded as a whole, by Otsu's method and by a histogram, and
+//     read again (a soft, noisy code in a busy picture). Faint pictures are
 //     contrast-stretched and read again, also with one Otsu threshold.
 //  2. Finer copies of a large picture, down to full resolution: a small
 //     code in a big picture.
@@ -57,8 +65,9 @@
 //
 // # Video frames
 //
-// DecodeFrame makes only the first of those attempts, on a copy of at
-// most 1280 pixels on its longest side, once: a few milliseconds a frame,
+// DecodeFrame makes only the first of those attempts (and its second
+// look at finder patterns it could not read), on a copy of at most 1280
+// pixels on its longest side, once: a few milliseconds a frame,
 // with or without a code, where Decode spends up to half a second on a
 // picture without one. A camera scanner calls it on every frame and
 // Decode on a photo, or on every Nth frame, for the codes the one attempt

@@ -17,7 +17,10 @@ const frameSide = 1280
 // a frame larger than 1280 pixels on its longest side is area-averaged
 // down by an integer factor to at most that (1920x1080 becomes 960x540),
 // thresholded per block (uneven light) and searched for finder patterns
-// once, as dark-on-light and, flipped, as light-on-dark. On the shared
+// once, as dark-on-light and, flipped, as light-on-dark. Only when it
+// finds finder patterns but cannot read the symbol between them does it
+// look again at that part alone, thresholded as a whole (a soft, noisy
+// code). On the shared
 // 2-core amd64 machine this was written on, that takes a few
 // milliseconds a frame, with or without a code (see BenchmarkDecodeFrame),
 // in WebAssembly several times as long. A page that scales the video
@@ -131,10 +134,17 @@ func frameFactor(w, h int) int {
 	return max(1, (max(w, h)+frameSide-1)/frameSide)
 }
 
-// decodeFramePlane is DecodeFrame's one attempt.
+// decodeFramePlane is DecodeFrame's one attempt, and its second look at
+// finder patterns it found but could not read.
 func decodeFramePlane(p *plane) (string, error) {
-	if text, ok := try(p, attempt{bin: hybrid}); ok {
+	text, ok, where, found := tryFind(p, attempt{bin: hybrid})
+	if ok {
 		return text, nil
+	}
+	if found {
+		if text, ok := secondLook(p, where); ok {
+			return text, nil
+		}
 	}
 	return "", ErrNoCode
 }

@@ -355,3 +355,13 @@ func (p *plane) inverted() *plane {
 	}
 	return out
 }
+
+// crop returns the part r of p, which must lie within p, as a copy.
+func (p *plane) crop(r image.Rectangle) *plane {
+	out := &plane{w: r.Dx(), h: r.Dy(), pix: make([]byte, r.Dx()*r.Dy())}
+	for y := 0; y < out.h; y++ {
+		o := (r.Min.Y+y)*p.w + r.Min.X
+		copy(out.pix[y*out.w:(y+1)*out.w], p.pix[o:o+out.w])
+	}
+	return out
+}

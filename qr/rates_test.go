@@ -38,7 +38,7 @@ var expectRead = map[string]string{
 	"noise sigma=90":                             "YYYY",
 	"perspective tilt=0.10":                      "YYYY",
 	"perspective tilt=0.20":                      "YYYY",
-	"perspective tilt=0.30":                      "..YY",
+	"perspective tilt=0.30":                      "Y.YY",
 	"photo of screen hard: 4-6px modules":        "YY..",
 	"photo of screen typical: 8-11px modules":    "YYYY",
 	"rotation any angle":                         "YYYY",
