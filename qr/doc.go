@@ -67,7 +67,7 @@
 //
 // DecodeFrame makes only the first of those attempts (and its second
 // look at finder patterns it could not read), on a copy of at most 1280
-// pixels on its longest side, once: a few milliseconds a frame,
+// pixels on its longest side, once: 2 to 16 ms a frame,
 // with or without a code, where Decode spends up to half a second on a
 // picture without one. A camera scanner calls it on every frame and
 // Decode on a photo, or on every Nth frame, for the codes the one attempt
