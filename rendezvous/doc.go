@@ -99,7 +99,9 @@
 // tried to guess it: start again". So an attacker gets one online guess per
 // side per session. What burns nothing: messages with another sidA or sidB
 // (another session on the same number, or items left by an earlier one),
-// malformed messages, and a hello with an invalid share. A newer hello (a
+// malformed messages, and a hello with an invalid share. A burned notice is
+// not authenticated: forging one ends a session, which anybody who can
+// write a slot can do anyway. A newer hello (a
 // higher seq) than the one the joining side follows restarts its exchange
 // with a fresh sidB; that is how a stale hello from an earlier session gives
 // way to the live one.
