@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -180,5 +181,37 @@ func TestDHTReached(t *testing.T) {
 	case <-dead.DHTReached():
 		t.Error("DHTReached closed although no node answered")
 	default:
+	}
+}
+
+// TestCloseStopsEverything: after an exchange and Close, the goroutines of
+// both sides are gone (the DHT client's slot loops, the servers).
+func TestCloseStopsEverything(t *testing.T) {
+	sw := testSwarm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	before := runtime.NumGoroutine()
+	a, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := Code{Number: 7004, Words: []string{"acid", "album"}}
+	if _, _, offErr, joinErr := exchange(ctx, t, a, b, code, code); offErr != nil || joinErr != nil {
+		t.Fatalf("exchange: %v, %v", offErr, joinErr)
+	}
+	a.Close()
+	b.Close()
+	a.Close() // idempotent
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
