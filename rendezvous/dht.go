@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/anacrolix/dht/v2"
@@ -46,9 +47,10 @@ type dhtTransport struct {
 type dhtSlot struct {
 	slot    *slot
 	watch   bool
-	value   []byte    // our item's message, nil if we publish nothing here
-	seq     int64     // sequence number of our last put
-	changed chan bool // a new value to put at once
+	value   []byte        // our item's message, nil if we publish nothing here
+	seq     int64         // sequence number of our last put
+	changed chan bool     // a new value to put at once
+	looked  chan struct{} // closed after the first lookup, found or not
 }
 
 // stickyNode is one of the closest nodes to a slot, with its write token.
@@ -143,7 +145,7 @@ func (t *dhtTransport) slotState(s *slot) *dhtSlot {
 	defer t.mu.Unlock()
 	st, ok := t.slots[s.target]
 	if !ok {
-		st = &dhtSlot{slot: s, changed: make(chan bool, 1)}
+		st = &dhtSlot{slot: s, changed: make(chan bool, 1), looked: make(chan struct{})}
 		t.slots[s.target] = st
 		t.wg.Add(1)
 		go t.run(st) // exits when t.ctx ends (close)
@@ -175,6 +177,9 @@ func (t *dhtTransport) watch(s *slot) {
 	}
 }
 
+// lookedUp returns a channel closed once slot s has been looked up.
+func (t *dhtTransport) lookedUp(s *slot) <-chan struct{} { return t.slotState(s).looked }
+
 // unwatch stops the polling of slot s.
 func (t *dhtTransport) unwatch(s *slot) {
 	t.mu.Lock()
@@ -200,6 +205,9 @@ func (t *dhtTransport) run(st *dhtSlot) {
 				t.once.Do(func() { close(t.lookOK) })
 			} else {
 				t.r.logf("DHT: no node answered the lookup")
+			}
+			if lastLookup.IsZero() {
+				close(st.looked)
 			}
 			lastLookup = time.Now()
 		}
@@ -298,6 +306,7 @@ func (t *dhtTransport) put(st *dhtSlot, nodes []stickyNode, value []byte) {
 	ctx, cancel := context.WithTimeout(t.ctx, t.r.cfg.queryTimeout())
 	defer cancel()
 	var wg sync.WaitGroup
+	var stored atomic.Int32
 	for _, n := range nodes {
 		if n.token == "" {
 			continue
@@ -305,10 +314,13 @@ func (t *dhtTransport) put(st *dhtSlot, nodes []stickyNode, value []byte) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			t.s.Put(ctx, n.addr, p, n.token, dht.QueryRateLimiting{NotAny: true})
+			if res := t.s.Put(ctx, n.addr, p, n.token, dht.QueryRateLimiting{NotAny: true}); res.ToError() == nil {
+				stored.Add(1)
+			}
 		}()
 	}
 	wg.Wait()
+	t.r.logf("DHT: stored a %d-byte item (seq %d) on %d of %d nodes", len(value), seq, stored.Load(), len(nodes))
 }
 
 // deliver checks an item in a get reply (the signature, and that key and

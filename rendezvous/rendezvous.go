@@ -219,17 +219,36 @@ func (r *Rendezvous) NewCode(ctx context.Context, n int) (Code, error) {
 	return Code{}, fmt.Errorf("%w: five random numbers were all in use", ErrNumberBusy)
 }
 
-// CheckFree looks for a waiting session on number for 1.5 seconds and
-// returns ErrNumberBusy if it finds one: a hello published in the last two
-// minutes, or an offer of the last two minutes whose answer is not in the
-// joining slot yet. Finished and burned sessions leave the number free.
+// CheckFree looks for a waiting session on number and returns
+// ErrNumberBusy if it finds one: a hello published in the last two minutes,
+// or an offer of the last two minutes whose answer is not in the joining
+// slot. Finished and burned sessions leave the number free. It listens for
+// at least a second (multicast items come every poll interval) and until
+// the DHT lookups of both slots have ended (at most about 6 s).
 func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
 	offering, joining := slotFor(number, roleOffer), slotFor(number, roleJoin)
 	ch, jch := r.subscribe(&offering), r.subscribe(&joining)
 	defer r.unsubscribe(&offering)
 	defer r.unsubscribe(&joining)
-	wait := time.NewTimer(1500 * time.Millisecond)
+	looked := make(chan struct{})
+	go func() { // exits when both lookups end, or at Close
+		if r.dht != nil {
+			for _, s := range []*slot{&offering, &joining} {
+				select {
+				case <-r.dht.lookedUp(s):
+				case <-r.closed:
+				}
+			}
+		}
+		close(looked)
+	}()
+	wait := time.NewTimer(max(time.Second, 3*r.cfg.pollInterval()))
 	defer wait.Stop()
+	limit := time.NewTimer(r.cfg.lookupTimeout() + time.Second)
+	defer limit.Stop()
+	// The decision waits for both the minimum time and the lookups (or the
+	// limit): minDone and lookDone turn nil once they happened.
+	minDone, lookDone := wait.C, (<-chan struct{})(looked)
 	offers := map[[2 * sidSize]byte]bool{} // live offers: sidA || sidB
 	done := map[[2 * sidSize]byte]bool{}   // answered or burned
 	sids := func(m *message) (k [2 * sidSize]byte) {
@@ -238,6 +257,14 @@ func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
 		return k
 	}
 	for {
+		if minDone == nil && lookDone == nil {
+			for k := range offers {
+				if !done[k] {
+					return fmt.Errorf("%w: %d", ErrNumberBusy, number)
+				}
+			}
+			return nil
+		}
 		select {
 		case it := <-ch:
 			m, err := parseMessage(it.msg)
@@ -254,13 +281,12 @@ func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
 			if m, err := parseMessage(it.msg); err == nil && (m.typ == typeAnswer || m.typ == typeBurned) {
 				done[sids(m)] = true
 			}
-		case <-wait.C:
-			for k := range offers {
-				if !done[k] {
-					return fmt.Errorf("%w: %d", ErrNumberBusy, number)
-				}
-			}
-			return nil
+		case <-minDone:
+			minDone = nil
+		case <-lookDone:
+			lookDone = nil
+		case <-limit.C:
+			minDone, lookDone = nil, nil
 		case <-ctx.Done():
 			return ctx.Err()
 		}

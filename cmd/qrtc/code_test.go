@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"os"
 	"os/exec"
@@ -177,8 +178,17 @@ func TestCodeAttacker(t *testing.T) {
 	sw := privateSwarm(t)
 	ctx, cancel := context.WithTimeout(t.Context(), waitLimit)
 	defer cancel()
+	helloStored := make(chan struct{}, 1) // the attacker stored a hello (50 bytes)
+	logf := func(format string, args ...any) {
+		if strings.HasPrefix(fmt.Sprintf(format, args...), "DHT: stored a 50-byte item") {
+			select {
+			case helloStored <- struct{}{}:
+			default:
+			}
+		}
+	}
 	attacker := func() *rendezvous.Rendezvous {
-		r, err := rendezvous.New(rendezvous.Config{Bootstrap: sw.Bootstrap(), NoMulticast: true})
+		r, err := rendezvous.New(rendezvous.Config{Bootstrap: sw.Bootstrap(), NoMulticast: true, Logf: logf})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -206,9 +216,11 @@ func TestCodeAttacker(t *testing.T) {
 	offerer.wantExit(exitBadInput, "wrong code, or someone tried to guess it")
 
 	// 2. The attacker overwrites the offering slot of a new session with
-	// its own hello before the joiner comes.
-	offerer2 := startCode(t, nil, "offer2", codeArgs(sw, "offer", "--code")...)
+	// its own hello before the joiner comes: once the offering side has
+	// stored its hello, the attacker stores a newer one.
+	offerer2 := startCode(t, nil, "offer2", codeArgs(sw, "offer", "--code", "-v")...)
 	code2 := offerer2.code()
+	offerer2.waitStderr(regexp.MustCompile(`^qrtc -v: DHT: stored a 50-byte item`))
 	fake := attacker()
 	fakeDone := make(chan error, 1)
 	go func() {
@@ -218,7 +230,11 @@ func TestCodeAttacker(t *testing.T) {
 		}
 		fakeDone <- err
 	}()
-	time.Sleep(2 * time.Second) // let the fake hello spread: the newest hello wins
+	select {
+	case <-helloStored: // the newest hello wins
+	case <-ctx.Done():
+		t.Fatal("the attacker's hello was never stored")
+	}
 	answerer := startCode(t, nil, "answer", codeArgs(sw, "answer", code2)...)
 	answerer.wantExit(exitBadInput, "wrong code, or someone tried to guess it")
 	if err := <-fakeDone; !errors.Is(err, rendezvous.ErrBurned) {
