@@ -202,8 +202,7 @@ func (r *Rendezvous) deliverTarget(target [20]byte, seq int64, msg []byte, via s
 }
 
 // NewCode makes a code with n words (0 for DefaultWords) whose number no
-// waiting session uses, as far as the transports can tell within about a
-// second.
+// waiting session uses, as far as CheckFree can tell.
 func (r *Rendezvous) NewCode(ctx context.Context, n int) (Code, error) {
 	for range 5 {
 		c, err := NewCode(r.rand, n)
@@ -220,9 +219,10 @@ func (r *Rendezvous) NewCode(ctx context.Context, n int) (Code, error) {
 }
 
 // CheckFree looks for a waiting session on number and returns
-// ErrNumberBusy if it finds one: a hello published in the last two minutes,
-// or an offer of the last two minutes whose answer is not in the joining
-// slot. Finished and burned sessions leave the number free. It listens for
+// ErrNumberBusy if it finds one: the newest item of the offering slot is a
+// hello published in the last two minutes, or an offer of the last two
+// minutes whose answer is not in the joining slot. Finished and burned
+// sessions leave the number free. It listens for
 // at least a second (multicast items come every poll interval) and until
 // the DHT lookups of both slots have ended (at most about 6 s).
 func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
@@ -249,8 +249,11 @@ func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
 	// The decision waits for both the minimum time and the lookups (or the
 	// limit): minDone and lookDone turn nil once they happened.
 	minDone, lookDone := wait.C, (<-chan struct{})(looked)
-	offers := map[[2 * sidSize]byte]bool{} // live offers: sidA || sidB
-	done := map[[2 * sidSize]byte]bool{}   // answered or burned
+	// Only the newest item of the offering slot tells: a node that missed
+	// the put of an offer still holds the hello before it.
+	var newest *message
+	var newestSeq int64
+	done := map[[2 * sidSize]byte]bool{} // answered or burned: sidA || sidB
 	sids := func(m *message) (k [2 * sidSize]byte) {
 		copy(k[:], m.sidA[:])
 		copy(k[sidSize:], m.sidB[:])
@@ -258,24 +261,18 @@ func (r *Rendezvous) CheckFree(ctx context.Context, number int) error {
 	}
 	for {
 		if minDone == nil && lookDone == nil {
-			for k := range offers {
-				if !done[k] {
-					return fmt.Errorf("%w: %d", ErrNumberBusy, number)
-				}
+			if newest == nil || time.Since(time.UnixMilli(newestSeq)) > liveFor {
+				return nil
+			}
+			if newest.typ == typeHello || (newest.typ == typeOffer && !done[sids(newest)]) {
+				return fmt.Errorf("%w: %d", ErrNumberBusy, number)
 			}
 			return nil
 		}
 		select {
 		case it := <-ch:
-			m, err := parseMessage(it.msg)
-			if err != nil || time.Since(time.UnixMilli(it.seq)) > liveFor {
-				continue
-			}
-			switch m.typ {
-			case typeHello:
-				return fmt.Errorf("%w: %d", ErrNumberBusy, number)
-			case typeOffer:
-				offers[sids(m)] = true
+			if m, err := parseMessage(it.msg); err == nil && it.seq > newestSeq {
+				newest, newestSeq = m, it.seq
 			}
 		case it := <-jch:
 			if m, err := parseMessage(it.msg); err == nil && (m.typ == typeAnswer || m.typ == typeBurned) {
