@@ -152,8 +152,9 @@ Usage: qrtc qr [flags] [TEXT]
 
 Draws any text as a QR code on stdout (half blocks, coloured on a terminal
 unless NO_COLOR is set; with NO_COLOR, inverted when COLORFGBG names a dark
-background), or writes it as a PNG image with --png. Without TEXT
-the text is read from standard input.
+background), or writes it as a PNG image with --png. On a terminal the code
+is sized to fit it, or qrtc says that the terminal is too small (exit code 2).
+Without TEXT the text is read from standard input.
 
 Example:
   qrtc qr "https://example.org"

@@ -236,7 +236,20 @@ func runQR(ctx context.Context, st *stdio, args []string) error {
 		}
 		return nil
 	}
-	if err := qr.WriteTerminal(st.out, text, st.terminalOptions(st.outTTY, *ascii)); err != nil {
+	opt := st.terminalOptions(st.outTTY, *ascii)
+	if st.outSize != nil {
+		if w, h, ok := st.outSize(); ok {
+			l, fits, needW, needH, err := fitCode(text, opt, "", "", 0, w, h)
+			if err != nil {
+				return qrError("", "", text, err)
+			}
+			if !fits {
+				return failf(exitBadInput, "enlarge it, or use --png FILE", "qrtc qr: this terminal (%dx%d) is too small for the QR code, which needs %dx%d", w, h, needW, needH)
+			}
+			opt.Level, opt.QuietZone = l.level, l.quietZone
+		}
+	}
+	if err := qr.WriteTerminal(st.out, text, opt); err != nil {
 		if errors.Is(err, syscall.EPIPE) {
 			return stdoutError(err)
 		}

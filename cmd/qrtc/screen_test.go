@@ -479,3 +479,27 @@ func TestFitCode(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenQR: "qrtc qr" draws on stdout fitted to the terminal, or says
+// in one error that the terminal is too small.
+func TestScreenQR(t *testing.T) {
+	t.Parallel()
+	text := "https://example.org/qrtc"
+	// The shell stays after qrtc: tmux may lose the last output of a
+	// process that ends at once.
+	run := func(text string) string { return `sh -c "` + qrtcBin + ` qr '` + text + `'; echo exit=\$?; sleep 600"` }
+	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, run(text))
+	tm.waitFor(regexp.MustCompile(`exit=0`))
+	img := renderScreen(tm.capture(true), 80, lightTheme)
+	if got, err := qr.Decode(img); err != nil || got != text {
+		savePNG(t, img)
+		t.Fatalf("decoding a rendering of qrtc qr's screen: %q, %v; want %q", got, err, text)
+	}
+	long := text + "/" + strings.Repeat("qrtc", 20)
+	small := startTmux(t, 40, 20, []string{"TERM=xterm-256color"}, nil, run(long))
+	screen := small.waitFor(regexp.MustCompile(`exit=2`))
+	joined := strings.Join(strings.Fields(screen), "") // the 40 columns wrap the message
+	if !strings.Contains(joined, "toosmallfortheQRcode") || !strings.Contains(joined, "--pngFILE") || strings.ContainsAny(screen, "▀▄█") {
+		t.Errorf("qrtc qr in 40x20: want the too-small error and no code; the screen shows:\n%s", screen)
+	}
+}

@@ -25,6 +25,8 @@ type stdio struct {
 	// size, when stderr is a terminal, reads its width and height in
 	// characters; ok is false when the terminal does not tell.
 	size func() (width, height int, ok bool)
+	// outSize is size for stdout, when stdout is a terminal.
+	outSize func() (width, height int, ok bool)
 	// flagSet is the FlagSet whose help parseFlags printed last: it lets
 	// completion and the man page list every command's flags.
 	flagSet *flag.FlagSet
@@ -42,10 +44,10 @@ func newStdio(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) str
 		getenv: getenv,
 	}
 	if f, ok := stderr.(fder); ok && st.errTTY {
-		st.size = func() (int, int, bool) {
-			w, h, err := term.GetSize(int(f.Fd()))
-			return w, h, err == nil && w > 0 && h > 0
-		}
+		st.size = sizeOf(f)
+	}
+	if f, ok := stdout.(fder); ok && st.outTTY {
+		st.outSize = sizeOf(f)
 	}
 	return st
 }
@@ -145,4 +147,13 @@ func basicColors(getenv func(string) string) bool {
 		}
 	}
 	return true
+}
+
+// sizeOf returns a function that reads the width and height of the
+// terminal f, in characters; ok is false when the terminal does not tell.
+func sizeOf(f fder) func() (int, int, bool) {
+	return func() (int, int, bool) {
+		w, h, err := term.GetSize(int(f.Fd()))
+		return w, h, err == nil && w > 0 && h > 0
+	}
 }
