@@ -24,8 +24,10 @@
 //   - no two names are equal once case-folded and NFC-normalised (they
 //     would be the same file on macOS and Windows file systems); the later
 //     one is refused;
-//   - a symbolic link's target is relative and stays inside the folder,
-//     and no entry lies beneath a symbolic link of the same transfer;
+//   - a symbolic link's target is relative, stays inside the folder and
+//     passes through no other link of the same transfer (which the system
+//     would follow before a later ".."), and no entry lies beneath a
+//     symbolic link of the same transfer;
 //   - no name ends in ".qrtc-part", the suffix of the temporary files.
 //
 // A refused name is skipped and reported; the rest of the transfer goes on.
@@ -102,8 +104,10 @@
 // DATA for a file starts at 0 or at the offset of its RESUME item; R
 // refuses (ACK failed) a file whose data goes past its announced size,
 // falls short of it, or whose hash differs, and removes its temporary
-// file. Every file, folder and link R was not told to SKIP gets exactly one
-// ACK: "done" means verified and in place. ACKs flow while data flows.
+// file. Every file, folder and link that R did not SKIP in its plan gets
+// exactly one ACK, also a file S skipped: "done" means verified and in
+// place. ACKs flow while data flows; folders are ACKed right after the
+// DECISION, links after END.
 //
 // After the last file S sends END; R answers END once it has sent every
 // ACK. Either side may send ERROR instead of any message and stop: R when

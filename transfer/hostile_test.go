@@ -47,6 +47,8 @@ func TestHostileSender(t *testing.T) {
 		{e: Entry{Name: "inside/f", Size: 1}, data: []byte("f")},
 		{e: Entry{Kind: Link, Name: "up", Target: "../.."}, wantSkip: true},
 		{e: Entry{Kind: Link, Name: "sub/up", Target: "../../outside"}, wantSkip: true},
+		{e: Entry{Kind: Link, Name: "deep/b", Target: ".."}},
+		{e: Entry{Kind: Link, Name: "chain", Target: "deep/b/../outside"}, wantSkip: true},
 		{e: Entry{Name: "out/evil", Size: 3}, wantSkip: true},
 		{e: Entry{Name: "README", Size: 2}, data: []byte("up")},
 		{e: Entry{Name: "readme", Size: 3}, wantSkip: true},
@@ -145,8 +147,8 @@ func TestHostileSender(t *testing.T) {
 	if !errors.Is(res.err, ErrIncomplete) {
 		t.Errorf("Receive: %v, want ErrIncomplete", res.err)
 	}
-	if len(res.offer.Refused) != 13 || len(res.rep.Problems) != 16 {
-		t.Errorf("the receiver refused %d names before and reported %d problems after, want 13 and 16: %q", len(res.offer.Refused), len(res.rep.Problems), res.rep.Problems)
+	if len(res.offer.Refused) != 14 || len(res.rep.Problems) != 17 {
+		t.Errorf("the receiver refused %d names before and reported %d problems after, want 14 and 17: %q", len(res.offer.Refused), len(res.rep.Problems), res.rep.Problems)
 	}
 	for _, p := range res.rep.Problems {
 		t.Logf("refused %q: %s", p.Name, p.Reason)
@@ -160,7 +162,7 @@ func TestHostileSender(t *testing.T) {
 		return nil
 	})
 	sort.Strings(got)
-	want := []string{".", "in", "in/README", "in/caf\u00e9", "in/good", "in/inside", "in/inside/f", "in/ln", "in/ln/passwd", "in/out", "outside"}
+	want := []string{".", "in", "in/README", "in/caf\u00e9", "in/deep", "in/deep/b", "in/good", "in/inside", "in/inside/f", "in/ln", "in/ln/passwd", "in/out", "outside"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("after the hostile transfer the tree is\n%q\nwant\n%q", got, want)
 	}

@@ -82,8 +82,12 @@ func isDeviceName(c string) bool {
 }
 
 // checkLinkTarget reports why a symbolic link called name with this target
-// could lead outside the receiving folder, or nil.
-func checkLinkTarget(name, target string) error {
+// could lead outside the receiving folder, or nil. isLink tells whether a
+// name (by collision key) is another link of the same transfer: a target
+// that passes through one is refused, since the operating system follows
+// that link before it applies a later "..", which a purely textual check
+// would cancel ("deep/b/.." is not "deep" when deep/b is a link to "..").
+func checkLinkTarget(name, target string, isLink func(key string) bool) error {
 	switch {
 	case target == "":
 		return fmt.Errorf("empty link target")
@@ -97,9 +101,24 @@ func checkLinkTarget(name, target string) error {
 			return fmt.Errorf("control character %U in the link target", r)
 		}
 	}
-	p := path.Join(path.Dir(name), target)
-	if p == ".." || strings.HasPrefix(p, "../") {
-		return fmt.Errorf("link %q leads outside the folder", target)
+	var at []string // where the target leads, component by component
+	if dir := path.Dir(name); dir != "." {
+		at = strings.Split(dir, "/")
+	}
+	for _, c := range strings.Split(target, "/") {
+		switch c {
+		case "", ".":
+		case "..":
+			if len(at) == 0 {
+				return fmt.Errorf("link %q leads outside the folder", target)
+			}
+			at = at[:len(at)-1]
+		default:
+			at = append(at, c)
+			if isLink(collisionKey(strings.Join(at, "/"))) {
+				return fmt.Errorf("link %q goes through another link of the transfer", target)
+			}
+		}
 	}
 	return nil
 }

@@ -245,6 +245,13 @@ func (r *receiver) makePlan() *Offer {
 			parents[collisionKey(d)] = true
 		}
 	}
+	links := map[string]bool{}
+	for _, e := range r.entries {
+		if e.Kind == Link && CheckName(e.Name) == nil {
+			links[collisionKey(e.Name)] = true
+		}
+	}
+	isLink := func(key string) bool { return links[key] }
 	seen := map[string]string{}
 	for i, e := range r.entries {
 		if err := CheckName(e.Name); err != nil {
@@ -259,7 +266,7 @@ func (r *receiver) makePlan() *Offer {
 		seen[key] = e.Name
 		switch e.Kind {
 		case Link:
-			if err := checkLinkTarget(e.Name, e.Target); err != nil {
+			if err := checkLinkTarget(e.Name, e.Target, isLink); err != nil {
 				skip(i, "unsafe link: %v", err)
 				continue
 			}

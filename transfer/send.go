@@ -50,7 +50,7 @@ func send(ctx context.Context, c Conn, src *Source, opt SendOptions) (*Report, e
 	if buf, err = sendMsg(ctx, c, buf, hello{version: Version, entries: uint64(len(src.Entries)), total: uint64(src.Total)}); err != nil {
 		return rep, err
 	}
-	for first := 0; first < len(src.Entries) || first == 0; {
+	for first := 0; first < len(src.Entries); {
 		m := manifestMsg{first: uint64(first)}
 		size := 1 + 2*binary.MaxVarintLen64
 		for first+len(m.entries) < len(src.Entries) {
@@ -60,9 +60,6 @@ func send(ctx context.Context, c Conn, src *Source, opt SendOptions) (*Report, e
 			}
 			size += entrySize(e)
 			m.entries = append(m.entries, e)
-		}
-		if len(m.entries) == 0 {
-			break // an empty source: HELLO said 0 entries
 		}
 		if buf, err = sendMsg(ctx, c, buf, m); err != nil {
 			return rep, err
