@@ -223,6 +223,7 @@
       setState("connected");
       status("Connected.");
       $("chat").hidden = false;
+      $("mine").hidden = true;
       $("read").hidden = true;
       $("start").hidden = true;
       stopCamera();
