@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qrtc/qrtc/internal/netns"
 	"github.com/qrtc/qrtc/phrase"
 	"github.com/qrtc/qrtc/sdpcompact"
 	"github.com/qrtc/qrtc/web"
@@ -71,7 +73,7 @@ type codecResult struct {
 func TestCodecNode(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
-		t.Skip("node is not installed")
+		netns.SkipUnlessRequired(t, fmt.Errorf("node is not installed (apt-get install nodejs): %w", err))
 	}
 	paths, err := filepath.Glob(filepath.Join("..", "sdpcompact", "testdata", "corpus", "*.json"))
 	if err != nil || len(paths) == 0 {
