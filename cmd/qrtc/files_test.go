@@ -461,3 +461,21 @@ func TestFilesInterrupted(t *testing.T) {
 		t.Errorf("an unfinished file is in place")
 	}
 }
+
+// TestFilesReceiverOffers swaps the roles: qrtc receive makes the offer and
+// reads the answer from standard input, qrtc send --to answers it.
+func TestFilesReceiverOffers(t *testing.T) {
+	t.Parallel()
+	src, dst := t.TempDir(), t.TempDir()
+	writeTestFile(t, filepath.Join(src, "d", "tool"), []byte("#!/bin/sh\n"), 0o755)
+	writeTestFile(t, filepath.Join(src, "d", "empty"), nil, 0o644)
+	receiver := startQRTC(t, "receive", nil, sessionCmd("receive", "--out", dst)...)
+	sender := startQRTC(t, "send", nil, sessionCmd("send", "--to", receiver.token(), filepath.Join(src, "d"))...)
+	receiver.write(sender.token() + "\n")
+	wantSamePhrase(t, receiver, sender)
+	receiver.waitStderr(regexp.MustCompile(`^Accept\? \[Y/n\]$`))
+	receiver.write("\n") // Enter: yes
+	sender.wantExit(0)
+	receiver.wantExit(0)
+	sameFiles(t, filepath.Join(src, "d"), filepath.Join(dst, "d"))
+}
