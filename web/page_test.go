@@ -463,3 +463,30 @@ func TestPageOffline(t *testing.T) {
 		})
 	}
 }
+
+// TestPageAnswerFragment: the answer to the page's own offer, arriving as
+// the page's URL fragment (a person opens the link in the same tab), makes
+// the page connect.
+func TestPageAnswerFragment(t *testing.T) {
+	require(t, browser.Chromium)
+	nsA, nsB := twoClients(t)
+	ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+	defer cancel()
+	h, _ := openPage(t, ctx, nsA, browser.Chromium, "chromium", pageOptions{})
+	h.do(map[string]any{"click": "offer"})
+	offer := ownToken(t, ctx, h, "offer")
+	q := startQRTC(t, nsB, "answer", "--stun", "none", "--no-qr", offer.Token)
+	answer, err := q.line(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.do(map[string]any{"hash": answer})
+	var read struct{ Source, Type string }
+	if err := h.next(ctx, "read", &read); err != nil {
+		t.Fatal(err)
+	}
+	if read.Source != "link" || read.Type != "answer" {
+		t.Errorf("the page read %+v, want an answer from the link", read)
+	}
+	chatCLI(t, ctx, h, q)
+}
