@@ -62,7 +62,9 @@
 //
 // # Test hook
 //
-// With hook=URL the page POSTs every event to URL+"event" as JSON
+// With hook=URL, an http URL on loopback (127.0.0.1, localhost or [::1];
+// any other hook is ignored, so a crafted link cannot read a page's codes or
+// drive it), the page POSTs every event to URL+"event" as JSON
 // {"kind": ..., "value": ...} (kinds: loaded, state, status, token, read,
 // camera, scanner, scan, connection, ice, open, phrase, message, closed,
 // error, offline) and long-polls URL+"command" for commands, each JSON

@@ -25,7 +25,17 @@
 
   // ---- test hook: ?hook=URL reports events to a test server and takes
   // commands from it (see package web's documentation).
-  const hookBase = params.get("hook");
+  // Only a server on this machine's loopback may drive the page: a link
+  // with a hook elsewhere must not read the page's codes or type into it.
+  const hookBase = (() => {
+    const h = params.get("hook");
+    if (!h) return "";
+    try {
+      const u = new URL(h);
+      if (u.protocol === "http:" && ["127.0.0.1", "localhost", "[::1]"].includes(u.hostname)) return u.href;
+    } catch (e) { /* not a URL */ }
+    return "";
+  })();
   let hookQueue = Promise.resolve();
   function report(kind, value) {
     if (!hookBase) return;
