@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/qrtc/qrtc/internal/browser"
-	"github.com/qrtc/qrtc/web"
 )
 
 // TestScreenshots writes the README's screenshots of the page into the
@@ -55,5 +54,4 @@ func TestScreenshots(t *testing.T) {
 			t.Errorf("no screenshot %s: %v\n%s", out, err, tail(b.Output(), 1000))
 		}
 	}
-	_ = web.DefaultURL
 }

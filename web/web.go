@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"embed"
 	"encoding/base64"
 	"fmt"
@@ -86,12 +85,11 @@ func SingleFile() ([]byte, error) {
 		return nil, err
 	}
 	texts := map[string]string{}
-	for _, n := range []string{"style.css", "app.js", "wasm_exec.js", "scan-worker.js"} {
+	for _, n := range []string{"style.css", "app.js", "wasm_exec.js", "scan-worker.js", "icon.svg"} {
 		if texts[n], err = read(n); err != nil {
 			return nil, err
 		}
 	}
-	var out bytes.Buffer
 	replace := func(old, new string) error {
 		if !strings.Contains(html, old) {
 			return fmt.Errorf("web: index.html has no %q to inline", old)
@@ -101,7 +99,7 @@ func SingleFile() ([]byte, error) {
 	}
 	steps := [][2]string{
 		{`<link rel="manifest" href="manifest.webmanifest">` + "\n", ""},
-		{`<link rel="icon" href="icon.svg" type="image/svg+xml">`, `<link rel="icon" href="data:image/svg+xml;base64,` + mustB64(read, "icon.svg") + `">`},
+		{`<link rel="icon" href="icon.svg" type="image/svg+xml">`, `<link rel="icon" href="data:image/svg+xml;base64,` + base64.StdEncoding.EncodeToString([]byte(texts["icon.svg"])) + `">`},
 		{`<link rel="stylesheet" href="style.css">`, "<style>\n" + texts["style.css"] + "</style>"},
 	}
 	for _, s := range steps {
@@ -124,8 +122,7 @@ func SingleFile() ([]byte, error) {
 	if err := replace("<script src=\"wasm_exec.js\"></script>\n<script src=\"app.js\"></script>\n", tail.String()); err != nil {
 		return nil, err
 	}
-	out.WriteString(html)
-	return out.Bytes(), nil
+	return []byte(html), nil
 }
 
 // scriptText makes JavaScript safe inside a <script> element: "</script"
@@ -134,12 +131,4 @@ func SingleFile() ([]byte, error) {
 func scriptText(s string) string {
 	s = strings.ReplaceAll(s, "</script", `<\/script`)
 	return strings.ReplaceAll(s, "<!--", `<\!--`)
-}
-
-func mustB64(read func(string) (string, error), name string) string {
-	s, err := read(name)
-	if err != nil {
-		return ""
-	}
-	return base64.StdEncoding.EncodeToString([]byte(s))
 }
