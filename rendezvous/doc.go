@@ -101,10 +101,18 @@
 // (another session on the same number, or items left by an earlier one),
 // malformed messages, and a hello with an invalid share. A burned notice is
 // not authenticated: forging one ends a session, which anybody who can
-// write a slot can do anyway. A newer hello (a
-// higher seq) than the one the joining side follows restarts its exchange
-// with a fresh sidB; that is how a stale hello from an earlier session gives
-// way to the live one.
+// write a slot can do anyway. A newer hello (a higher seq) than the one the
+// joining side follows restarts its exchange with a fresh sidB; that is how
+// a stale hello from an earlier session gives way to the live one.
+//
+// # Numbers in use
+//
+// Before it shows a code, the offering side checks that no waiting session
+// uses the number (CheckFree): it listens on both slots for at least a
+// second and until their DHT lookups end, and the number is busy if the
+// newest item of the offering slot is a hello of the last two minutes, or
+// an offer of the last two minutes whose answer or burned notice is not in
+// the joining slot. A new code then gets another number.
 //
 // # Transports
 //

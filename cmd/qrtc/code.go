@@ -332,7 +332,7 @@ func (s *session) answerByCode(rv *rendezvous.Rendezvous, text string) error {
 	if err := js.Answer(token); err != nil {
 		return codeError(err)
 	}
-	s.st.say("Got the offer; the answer is on its way, connecting (up to %s)...", s.f.timeout)
+	s.st.say("Got the offer; the answer is on its way.")
 	ctx, stop := context.WithCancel(s.waitCtx)
 	defer stop()
 	burned := make(chan error, 1)
