@@ -51,6 +51,8 @@ type dhtSlot struct {
 	seq     int64         // sequence number of our last put
 	changed chan bool     // a new value to put at once
 	looked  chan struct{} // closed after the first lookup, found or not
+	active  time.Time     // the watch began or a new item came: poll fast
+	lastSeq int64         // the newest item delivered
 }
 
 // stickyNode is one of the closest nodes to a slot, with its write token.
@@ -58,6 +60,13 @@ type stickyNode struct {
 	addr  dht.Addr
 	token string
 }
+
+// Polling: every Config.PollInterval for fastFor after the watch began or
+// a new item came, then every slowPoll.
+const (
+	fastFor  = 30 * time.Second
+	slowPoll = 1 * time.Second
+)
 
 // noStore is the local BEP 44 store of the client: it keeps nothing, so
 // that dht.Server.Put, which stores locally first, never refuses to send
@@ -170,6 +179,7 @@ func (t *dhtTransport) watch(s *slot) {
 	st := t.slotState(s)
 	t.mu.Lock()
 	st.watch = true
+	st.active = time.Now()
 	t.mu.Unlock()
 	select {
 	case st.changed <- true:
@@ -194,17 +204,20 @@ func (t *dhtTransport) run(st *dhtSlot) {
 	defer t.wg.Done()
 	cfg := &t.r.cfg
 	var nodes []stickyNode
-	var lastLookup, lastPut time.Time
+	var lastLookup, lastPut, nextLookup time.Time
 	var putValue []byte
-	tick := time.NewTicker(cfg.pollInterval())
+	retry := time.Second // after a lookup that found no node; doubles to 30 s
+	tick := time.NewTimer(cfg.pollInterval())
 	defer tick.Stop()
 	for {
-		if time.Since(lastLookup) > cfg.relookupInterval() || len(nodes) == 0 {
+		if time.Now().After(nextLookup) && (time.Since(lastLookup) > cfg.relookupInterval() || len(nodes) == 0) {
 			if found := t.lookup(st); len(found) > 0 {
-				nodes = found
+				nodes, retry = found, time.Second
 				t.once.Do(func() { close(t.lookOK) })
 			} else {
-				t.r.logf("DHT: no node answered the lookup")
+				t.r.logf("DHT: no node answered the lookup; trying again in %v", retry)
+				nextLookup = time.Now().Add(retry)
+				retry = min(2*retry, 30*time.Second)
 			}
 			if lastLookup.IsZero() {
 				close(st.looked)
@@ -225,6 +238,17 @@ func (t *dhtTransport) run(st *dhtSlot) {
 		case <-t.ctx.Done():
 			return
 		case <-tick.C:
+			// Fast while something happens, then slower, to spare the
+			// nodes (libtorrent bans an address that sends a node more
+			// than 5 packets a second over 10 s).
+			t.mu.Lock()
+			idle := time.Since(st.active) > fastFor
+			t.mu.Unlock()
+			if idle {
+				tick.Reset(slowPoll)
+			} else {
+				tick.Reset(cfg.pollInterval())
+			}
 		case <-st.changed:
 		}
 	}
@@ -337,5 +361,10 @@ func (t *dhtTransport) deliver(s *slot, res dht.QueryResult) {
 	if err := bencode.Unmarshal(r.V, &msg); err != nil {
 		return
 	}
+	t.mu.Lock()
+	if st := t.slots[s.target]; st != nil && *r.Seq > st.lastSeq {
+		st.lastSeq, st.active = *r.Seq, time.Now()
+	}
+	t.mu.Unlock()
 	t.r.deliver(s, *r.Seq, msg, "dht")
 }

@@ -123,17 +123,23 @@
 // two hours (zero would expire at once) and a query timeout of 600 ms. For
 // each slot a lookup walks towards the target (alpha 8, k 8, at most 5 s),
 // handing over any item met on the way; then the 8 closest nodes with write
-// tokens are kept ("sticky"): they are polled every 300 ms, the side's own
-// item is put to them at once when it changes and again every 20 s while
-// the side waits, and the slot is looked up again every minute. The bootstrap
+// tokens are kept ("sticky"): they are polled every 300 ms for 30 s after
+// the side began to watch the slot or a new item came, then every second
+// (libtorrent's nodes ban an address that sends them more than 5 packets a
+// second over 10 s, dht_block_ratelimit; fast polling sends 3.3); the
+// side's own item is put to them at once when it changes and again every
+// 20 s while the side waits; the slot is looked up again every minute, and
+// a lookup that reached no node is retried after 1 s, doubling up to 30 s.
+// The bootstrap
 // nodes are DefaultBootstrap unless Config.Bootstrap names others; the
 // routing table is kept in Config.CacheFile for a fast next start.
 //
-// Local network: every published item is also sent every 300 ms to the
-// multicast group 239.255.48.21 port 48211 (administratively scoped, RFC
-// 2365) with TTL 1, on every interface with multicast and an IPv4 address,
-// as "QRTCRV1" | target (20) | seq (8, big endian) | message. Whatever
-// arrives first is used: the two paths race.
+// Local network: every published item is also sent to the multicast group
+// 239.255.48.21 port 48211 (administratively scoped, RFC 2365) with TTL 1,
+// on every interface with multicast and an IPv4 address, every 300 ms for
+// 30 s after the side last published, then every second, as "QRTCRV1" |
+// target (20) | seq (8, big endian) | message. Whatever arrives first is
+// used: the two paths race.
 //
 // # What others see
 //

@@ -32,6 +32,7 @@ type multicastTransport struct {
 	mu     sync.Mutex
 	items  map[[20]byte][]byte // packets to keep sending
 	seqs   map[[20]byte]int64
+	last   time.Time // the last publish: send fast for a while after it
 	done   chan struct{}
 	wg     sync.WaitGroup
 }
@@ -92,6 +93,7 @@ func (m *multicastTransport) publish(s *slot, msg []byte) {
 	seq := max(time.Now().UnixMilli(), m.seqs[s.target]+1)
 	m.seqs[s.target] = seq
 	m.items[s.target] = packet(s.target, seq, msg)
+	m.last = time.Now()
 	m.mu.Unlock()
 	m.sendAll()
 }
@@ -117,7 +119,7 @@ func (m *multicastTransport) sendAll() {
 
 func (m *multicastTransport) send() {
 	defer m.wg.Done()
-	t := time.NewTicker(m.r.cfg.pollInterval())
+	t := time.NewTimer(m.r.cfg.pollInterval())
 	defer t.Stop()
 	for {
 		select {
@@ -125,6 +127,14 @@ func (m *multicastTransport) send() {
 			return
 		case <-t.C:
 			m.sendAll()
+			m.mu.Lock()
+			idle := time.Since(m.last) > fastFor
+			m.mu.Unlock()
+			if idle {
+				t.Reset(slowPoll)
+			} else {
+				t.Reset(m.r.cfg.pollInterval())
+			}
 		}
 	}
 }
