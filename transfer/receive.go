@@ -47,6 +47,10 @@ type Offer struct {
 	Refused []Problem
 	Present int64 // bytes already here (Resume)
 	Needed  int64 // bytes still to come
+	// Unfinished counts the files whose temporary file an earlier,
+	// interrupted transfer left, when Resume is off: they will be
+	// received again from the start.
+	Unfinished int
 }
 
 // Receive takes a transfer from the sender at the other end of c into
@@ -324,6 +328,8 @@ func (r *receiver) makePlan() *Offer {
 					o.Needed += e.Size - off
 					continue
 				}
+			} else if fi, err := r.root.Lstat(tempName(e.Name)); err == nil && fi.Mode().IsRegular() && fi.Size() > 0 {
+				o.Unfinished++
 			}
 			o.Needed += e.Size
 		}

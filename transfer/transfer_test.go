@@ -261,6 +261,15 @@ func TestResume(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dst, "d", "b-big")); err == nil {
 		t.Fatalf("a cut file is in place")
 	}
+	// Without Resume the receiver is told that an unfinished file is here.
+	var unfinished int
+	_, recv := transferPipe(t, []string{filepath.Join(dir, "d")}, ReceiveOptions{Dir: dst, Decide: func(_ context.Context, o *Offer) (bool, error) {
+		unfinished = o.Unfinished
+		return false, nil
+	}}, SendOptions{})
+	if !errors.Is(recv.err, ErrDeclined) || unfinished != 1 {
+		t.Fatalf("declined: %v, %d unfinished files offered; want ErrDeclined and 1", recv.err, unfinished)
+	}
 	sent, recv := transferPipe(t, []string{filepath.Join(dir, "d")}, ReceiveOptions{Dir: dst, Resume: true}, SendOptions{ChunkSize: 32 << 10})
 	if sent.err != nil || recv.err != nil {
 		t.Fatalf("resumed: Send: %v; Receive: %v", sent.err, recv.err)

@@ -139,6 +139,9 @@ func describeOffer(st *stdio, o *transfer.Offer, dir string) {
 		present = fmt.Sprintf(" (%s already here)", formatBytes(o.Present))
 	}
 	st.say("%s to receive into %s%s.", formatBytes(o.Needed), dir, present)
+	if o.Unfinished > 0 {
+		st.say("%s of an earlier, interrupted transfer will be received again from the start: stop here (n) and run both sides again with --resume to keep what arrived.", plural(o.Unfinished, "unfinished file"))
+	}
 }
 
 // ask asks whether to accept: --yes accepts; otherwise a line of standard
