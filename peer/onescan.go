@@ -165,7 +165,7 @@ func (p *Peer) answeredElsewhere() {
 	default:
 	}
 	p.logf("the offerer took another answer")
-	p.end(fmt.Errorf("%w: the offerer connected with another answer first (someone else who had the offer answered it); ask for a new offer", ErrAnswered))
+	p.end(fmt.Errorf("%w: the offerer connected with another answer first", ErrAnswered))
 }
 
 // clipUfrag shortens a ufrag for messages: a one-scan ufrag is 47

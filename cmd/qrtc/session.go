@@ -86,14 +86,20 @@ func (s *session) offerAndAccept(instructions string) error {
 		}
 		return nil
 	}
-	_, answer, err := tr.read(s.waitCtx, "Paste the answer (or a photo's path), then press Enter:", check)
+	answer, oneScan, err := s.awaitAnswer(offer, tr, "Paste the answer (or a photo's path), then press Enter:", check)
 	if err != nil {
 		return s.waitError(err, "no answer")
+	}
+	if oneScan {
+		return nil
 	}
 	s.remoteSDP = answer.SDP
 	if err := s.p.Accept(s.waitCtx, answer.SDP); err != nil {
 		if s.waitCtx.Err() != nil {
 			return s.waitError(s.waitCtx.Err(), "could not apply the answer")
+		}
+		if errors.Is(err, peer.ErrAnswered) {
+			return s.answeredError("cannot use this answer", err)
 		}
 		return failf(exitBadInput, "ask the other side to answer again", "qrtc: cannot use this answer: %w", err)
 	}
@@ -187,6 +193,7 @@ func (s *session) answerOffer(pos []string, offer sdpcompact.Description, check 
 	if err := s.show(token, "answer", instructions); err != nil {
 		return err
 	}
+	s.oneScanNote(offer)
 	return nil
 }
 
@@ -201,6 +208,9 @@ type session struct {
 	cancel    context.CancelFunc
 	remoteSDP string
 	answering bool // this side answers: the other side must still apply the answer
+	// skipLine, when set, picks chat lines that are not sent: the answer
+	// token pasted after a one-scan connection.
+	skipLine func(text string) bool
 }
 
 // peerConfig checks the session flags and turns them into the peer's
@@ -224,7 +234,7 @@ func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
 		return peer.Config{}, failf(exitBadInput, "give a positive duration, e.g. --gather-timeout 10s", "qrtc: --gather-timeout %s is negative", shortDuration(f.gatherTimeout))
 	}
 	cfg := peer.Config{ICEServers: servers, IncludeLoopback: f.loopback,
-		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout}
+		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout, OneScan: true}
 	if f.veryVerbose {
 		f.verbose = true
 	}
@@ -367,6 +377,10 @@ func (s *session) chat() error {
 			if l.err != nil {
 				return s.leave(recvDone, l.err)
 			}
+			if s.skipLine != nil && s.skipLine(l.text) {
+				s.st.say("qrtc: not sent: that is the answer, which already came with the other side's connectivity check")
+				continue
+			}
 			if l.tooLong > 0 || (limit > 0 && len(l.text) > limit) {
 				n := max(l.tooLong, len(l.text))
 				s.st.say("qrtc: skipped a line of %d bytes: the other side accepts messages of at most %d bytes", n, limit)
@@ -484,6 +498,9 @@ func (s *session) waitError(err error, what string) error {
 func (s *session) connectError(what string, err error) error {
 	if s.ctx.Err() != nil {
 		return s.interrupted()
+	}
+	if errors.Is(err, peer.ErrAnswered) {
+		return s.answeredError(what, err)
 	}
 	var ce *peer.ConnectError
 	if errors.As(err, &ce) {

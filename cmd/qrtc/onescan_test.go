@@ -1,0 +1,81 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestOneScanSession: the answer is never given to the offerer; the two
+// qrtc processes connect anyway (the answer travels in the first check),
+// each says so, and the answer pasted afterwards is not sent as a message.
+func TestOneScanSession(t *testing.T) {
+	t.Parallel()
+	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+	offerTok := offerer.token()
+	start := time.Now()
+	answerer := startQRTC(t, "answer", nil, sessionCmd("answer", offerTok)...)
+	answerTok := answerer.token()
+	answerer.waitStderr(regexp.MustCompile(`may connect without this answer`))
+	offerer.waitStderr(regexp.MustCompile(`answer came inside the other side's first connectivity check`))
+	wantSamePhrase(t, offerer, answerer)
+	t.Logf("connected %s after the answerer started (offer read, answered, first check, DTLS, SCTP)", time.Since(start).Round(time.Millisecond))
+
+	offerer.write(answerTok + "\n")
+	offerer.waitStderr(regexp.MustCompile(`not sent: that is the answer`))
+	checkChat(t, offerer, answerer)
+	for _, l := range answerer.stdout.all()[1:] { // the first line is its own token
+		if strings.Contains(l, answerTok) {
+			t.Errorf("the answer pasted after the one-scan connection reached the answerer as a message: %q", l)
+		}
+	}
+}
+
+// TestOneScanTwoAnswerers: two answerers of one offer race; the offerer
+// connects with one, the other is told the offer was answered and exits 1.
+func TestOneScanTwoAnswerers(t *testing.T) {
+	t.Parallel()
+	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+	offerTok := offerer.token()
+	first := startQRTC(t, "answer 1", nil, sessionCmd("answer", offerTok)...)
+	second := startQRTC(t, "answer 2", nil, sessionCmd("answer", offerTok)...)
+	first.token()
+	second.token()
+	offerer.phrase()
+	// Exactly one answerer connects; the loser learns it from the
+	// offerer's signed refusal of its checks.
+	winner, loser := first, second
+	line, err := first.stderr.wait(func(s string) bool {
+		return phraseRE.MatchString(s) || strings.Contains(s, "already answered")
+	}, waitLimit)
+	if err != nil {
+		t.Fatalf("answer 1 neither connected nor was told: %v", err)
+	}
+	if !phraseRE.MatchString(line) {
+		winner, loser = second, first
+	}
+	wantSamePhrase(t, offerer, winner)
+	loser.wantExit(1, "the offer was already answered", "another answer first", "ask for a new offer")
+	offerer.closeStdin()
+	offerer.wantExit(0)
+	winner.waitStderr(regexp.MustCompile(`other side left`))
+	winner.wantExit(0)
+}
+
+// TestOneScanStdinEnds: an offer whose standard input ends without an
+// answer keeps waiting for a one-scan connection.
+func TestOneScanStdinEnds(t *testing.T) {
+	t.Parallel()
+	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+	offerTok := offerer.token()
+	offerer.closeStdin()
+	offerer.waitStderr(regexp.MustCompile(`still waiting for the other side to connect by itself`))
+	answerer := startQRTC(t, "answer", nil, sessionCmd("answer", offerTok)...)
+	answerer.token()
+	wantSamePhrase(t, offerer, answerer)
+	// The offerer's input has ended: it leaves once connected.
+	offerer.wantExit(0)
+	answerer.waitStderr(regexp.MustCompile(`other side left`))
+	answerer.wantExit(0)
+}
