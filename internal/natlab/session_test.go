@@ -61,6 +61,11 @@ type session struct {
 	answerDelay time.Duration
 	// timeout is qrtc's --timeout on both sides; zero leaves qrtc's default.
 	timeout time.Duration
+	// noAnswer never gives the answer to the offer side: the session
+	// connects only if the answer travels inside the first connectivity
+	// check (one-scan). connectTime then counts from the start of qrtc
+	// answer, which reads the offer at once.
+	noAnswer bool
 	// connectLimit bounds the wait for "connected" after the answer is
 	// applied (a bound against hangs, not a speed assertion): past it the
 	// session counts as hung.
@@ -112,6 +117,7 @@ func (s session) run(t testing.TB) outcome {
 	if err != nil {
 		t.Fatalf("qrtc offer in %s printed no token: %v\n%s", a.Name, err, offer.transcript())
 	}
+	started := time.Now()
 	answer = startQRTC(t, b, "answer", append(append([]string{"answer"}, common...), offerToken.text)...)
 	answerToken, err := answer.stdout.wait(func(string) bool { return true }, time.Minute)
 	if err != nil {
@@ -127,7 +133,9 @@ func (s session) run(t testing.TB) outcome {
 		}
 	}
 	applied := time.Now()
-	if err := offer.write(answerToken.text + "\n"); err != nil {
+	if s.noAnswer {
+		applied = started
+	} else if err := offer.write(answerToken.text + "\n"); err != nil {
 		t.Fatalf("%v\n%s", err, offer.transcript())
 	}
 
