@@ -80,6 +80,12 @@ type PageConfig struct {
 	// ICEServers are ICE server URLs such as "stun:203.0.113.1:3478"; none
 	// means host candidates only.
 	ICEServers []string
+	// OneScan makes an answering page answer an offer that carries
+	// a=qrtc-one-scan the one-scan way (package onescan): before
+	// setLocalDescription it replaces its ICE ufrag by one that carries its
+	// fingerprint and its password by the one derived from the offer, with
+	// WebCrypto's HKDF, so that a qrtc offerer needs no answer token.
+	OneScan bool
 }
 
 // longPoll is how long the server holds a GET before answering 204 (the page
@@ -156,6 +162,9 @@ func NewPage(ns *netns.Namespace, cfg PageConfig) (*Page, error) {
 // namespace).
 func (p *Page) URL() string {
 	q := url.Values{"role": {p.cfg.Role.String()}}
+	if p.cfg.OneScan {
+		q.Set("onescan", "1")
+	}
 	for _, s := range p.cfg.ICEServers {
 		q.Add("ice", s)
 	}
