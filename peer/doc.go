@@ -50,6 +50,25 @@
 // mDNS names (<uuid>.local, which browsers send) but announces none of its
 // own (pion's MulticastDNSModeQueryOnly).
 //
+// # Early checks and one scan
+//
+// pion's agent reads its sockets only once it has the remote description,
+// so an offerer built on it leaves the answerer's first checks unanswered,
+// although RFC 8445 section 7.3 says to answer them with the local password
+// alone (a Firefox answerer gives up about 11 s after its answer when they
+// go unanswered). The offerer's Peer reads its sockets itself until pion
+// starts, answers fitting checks with a signed Binding success response,
+// and hands their sources to pion as peer-reflexive candidates once the
+// answer is applied.
+//
+// With Config.OneScan those checks also carry the answer (package onescan):
+// the offer is marked a=qrtc-one-scan, an answering Peer puts its
+// fingerprint in its ufrag and derives its password from the offer, and the
+// offerer applies the answer a fitting check describes by itself
+// (OneScanAnswered). Accept still works, whichever comes first; a second
+// answerer's checks get a signed 403 error response, and an answering Peer
+// that receives one ends with ErrAnswered.
+//
 // # Messages
 //
 // One data channel (RFC 8831), ordered and reliable, carries text messages
