@@ -232,9 +232,11 @@ type sessionFlags struct {
 	png      string
 	tokenOut string
 	noQR     bool
-	copy     bool
-	ascii    bool
-	timeout  time.Duration
+	// noOneScan: the answer only as a token (onescan.go).
+	noOneScan bool
+	copy      bool
+	ascii     bool
+	timeout   time.Duration
 	// gatherTimeout is how long to wait for the STUN and TURN servers'
 	// candidates before the token is shown (peer.Config.GatherTimeout).
 	gatherTimeout time.Duration
@@ -259,6 +261,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.link, "link", "", "draw the offer's QR code as a link `URL#TOKEN` that opens the qrtc page, so a phone's camera app joins (\""+linkDefault+"\": "+web.DefaultURL+")")
 	fs.StringVar(&f.tokenOut, "token-out", "", "also write the token to `FILE` (atomically)")
 	fs.BoolVar(&f.noQR, "no-qr", false, "do not draw the QR code on the terminal")
+	fs.BoolVar(&f.noOneScan, "no-one-scan", false, "offer: take the answer only as a token or photo, not from inside the other side's first connectivity check; answer: answer the ordinary way")
 	fs.BoolVar(&f.copy, "copy", false, "also copy the line for the other computer to the clipboard, with the OSC 52 sequence that kitty, iTerm2, WezTerm, foot, Windows Terminal, xterm (with allowWindowOps) and tmux (with set-clipboard on) understand")
 	fs.BoolVar(&f.ascii, "ascii", false, "draw the QR code with ASCII characters (for terminals without Unicode)")
 	fs.DurationVar(&f.timeout, "timeout", defaultTimeout, "how long to wait for the other side to connect")

@@ -335,8 +335,10 @@ func wrap(s string, n int) string {
 }
 
 // sessionArgs are the flags every end-to-end session uses: no STUN server
-// (tests never leave the machine), loopback candidates, no terminal drawing.
-var sessionArgs = []string{"--stun", "none", "--loopback", "--no-qr"}
+// (tests never leave the machine), loopback candidates, no terminal drawing,
+// and no one-scan, so that the answer token is what connects (one-scan has
+// its own tests, with oneScanCmd).
+var sessionArgs = []string{"--stun", "none", "--loopback", "--no-qr", "--no-one-scan"}
 
 func sessionCmd(kind string, extra ...string) []string {
 	return append(append([]string{kind}, sessionArgs...), extra...)

@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"errors"
-	"io"
 
 	"github.com/qrtc/qrtc/sdpcompact"
 )
 
 // awaitAnswer reads the answer at the prompt while the peer may take it
 // from the answerer's first connectivity check (one-scan, package
-// onescan), whichever comes first. oneScan tells which. When standard
-// input ends without an answer, it keeps waiting for a one-scan connection
-// until --timeout.
+// onescan), whichever comes first. oneScan tells which.
 func (s *session) awaitAnswer(offer sdpcompact.Description, tr *tokenReader, prompt string, check func(string, sdpcompact.Description) error) (answer sdpcompact.Description, oneScan bool, err error) {
 	ctx, cancel := context.WithCancel(s.waitCtx)
 	defer cancel()
@@ -26,29 +22,13 @@ func (s *session) awaitAnswer(offer sdpcompact.Description, tr *tokenReader, pro
 		_, d, err := tr.read(ctx, prompt, check)
 		got <- result{d, err}
 	}()
-	reading := got
 	for {
 		select {
-		case r := <-reading:
-			if errors.Is(r.err, errNoInput) && ctx.Err() == nil {
-				reading = nil
-				// The chat after connecting must see the end of input
-				// too: hand it back (until the session closes).
-				go func() {
-					select {
-					case s.lines.lines <- line{err: io.EOF}:
-					case <-s.lines.stop:
-					}
-				}()
-				s.st.say("No answer on standard input; still waiting for the other side to connect by itself (one-scan) until --timeout.")
-				continue
-			}
+		case r := <-got:
 			return r.d, false, r.err
 		case <-s.p.OneScanAnswered():
 			cancel()
-			if reading != nil {
-				<-reading // the reader stops reading lines before the chat does
-			}
+			<-got // the reader stops reading lines before the chat does
 			s.st.say("The answer came inside the other side's first connectivity check: nothing to scan or paste back.")
 			s.skipLine = func(text string) bool { return isAnswerTo(text, offer) }
 			return sdpcompact.Description{}, true, nil
@@ -67,12 +47,17 @@ func isAnswerTo(text string, offer sdpcompact.Description) bool {
 	return err == nil && d.Type == sdpcompact.Answer && sdpcompact.CheckAnswer(text, offer) == nil
 }
 
-// oneScanNote tells the answering person that the offer side may connect
-// without this answer, when the offer says it can.
-func (s *session) oneScanNote(offer sdpcompact.Description) {
-	if ses, err := sdpcompact.Parse(offer.SDP); err == nil && ses.OneScan {
-		s.st.say("The other side may connect without this answer: its qrtc takes it from this computer's first connectivity check when it can reach this computer. Bring the answer over only if it does not connect.")
+// oneScanNote is what the answering person reads under the instructions
+// when the offer accepts one-scan answers (and this side makes one): the
+// other side may connect without this answer. It is "" otherwise.
+func (s *session) oneScanNote(offer sdpcompact.Description) string {
+	if s.f.noOneScan {
+		return ""
 	}
+	if ses, err := sdpcompact.Parse(offer.SDP); err == nil && ses.OneScan {
+		return " The other side may connect without it, from this computer's first connectivity check: bring it over only if it does not."
+	}
+	return ""
 }
 
 // answeredError explains ErrAnswered: the offer side took another answer,

@@ -190,10 +190,9 @@ func (s *session) answerOffer(pos []string, offer sdpcompact.Description, check 
 	if err != nil {
 		return encodeOwnError("answer", err)
 	}
-	if err := s.show(token, "answer", instructions); err != nil {
+	if err := s.show(token, "answer", instructions+s.oneScanNote(offer)); err != nil {
 		return err
 	}
-	s.oneScanNote(offer)
 	return nil
 }
 
@@ -234,7 +233,7 @@ func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
 		return peer.Config{}, failf(exitBadInput, "give a positive duration, e.g. --gather-timeout 10s", "qrtc: --gather-timeout %s is negative", shortDuration(f.gatherTimeout))
 	}
 	cfg := peer.Config{ICEServers: servers, IncludeLoopback: f.loopback,
-		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout, OneScan: true}
+		InterfaceFilter: filter, NetworkTypes: types, GatherTimeout: f.gatherTimeout, OneScan: !f.noOneScan}
 	if f.veryVerbose {
 		f.verbose = true
 	}
@@ -378,7 +377,7 @@ func (s *session) chat() error {
 				return s.leave(recvDone, l.err)
 			}
 			if s.skipLine != nil && s.skipLine(l.text) {
-				s.st.say("qrtc: not sent: that is the answer, which already came with the other side's connectivity check")
+				s.st.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
 				continue
 			}
 			if l.tooLong > 0 || (limit > 0 && len(l.text) > limit) {
