@@ -60,11 +60,8 @@ func (s *session) oneScanNote(offer sdpcompact.Description) string {
 	return ""
 }
 
-// answeredError explains ErrAnswered: the offer side took another answer,
-// or (offer side) an answer arrived after another one connected.
+// answeredError explains ErrAnswered on the answer side: the offer side
+// took another answer.
 func (s *session) answeredError(what string, err error) error {
-	if s.answering {
-		return failf(exitNoConnect, "someone else who had the offer answered it first; ask for a new offer", "qrtc: %s: %w", what, err)
-	}
-	return failf(exitBadInput, "this session is already connected with the answer from the first check", "qrtc: %s: %w", what, err)
+	return failf(exitNoConnect, "someone else who had the offer answered it first; ask for a new offer", "qrtc: %s: %w", what, err)
 }

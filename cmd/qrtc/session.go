@@ -99,7 +99,9 @@ func (s *session) offerAndAccept(instructions string) error {
 			return s.waitError(s.waitCtx.Err(), "could not apply the answer")
 		}
 		if errors.Is(err, peer.ErrAnswered) {
-			return s.answeredError("cannot use this answer", err)
+			// Another answer came in a check meanwhile: connect with it.
+			s.st.say("The pasted answer is not used: %v.", err)
+			return nil
 		}
 		return failf(exitBadInput, "ask the other side to answer again", "qrtc: cannot use this answer: %w", err)
 	}
