@@ -71,6 +71,7 @@ func (c *checks) setLocal(offerer, oneScan bool, ufrag, pwd string) {
 type learned struct {
 	addr     *net.UDPAddr
 	priority uint32
+	conn     net.PacketConn // the socket it arrived on
 }
 
 // maxLearned caps the addresses kept per answer ufrag, and the ufrags.
@@ -83,8 +84,36 @@ func (c *checks) learnedFor(ufrag string) []learned {
 	return c.learned[ufrag]
 }
 
+// refuseOthers tells every answerer whose early checks were answered but
+// whose answer lost to winner: a signed 403 error response to each source
+// of its checks. Such an answerer may have stopped checking once its checks
+// succeeded (pion and Firefox wait for the offerer's nomination), so it
+// would never hear the 403 its later checks get.
+func (c *checks) refuseOthers(winner string) {
+	c.mu.Lock()
+	pwd := c.localPwd
+	var to []learned
+	for ufrag, list := range c.learned {
+		if ufrag != winner {
+			to = append(to, list...)
+		}
+	}
+	c.mu.Unlock()
+	for _, l := range to {
+		resp, err := stun.Build(stun.TransactionID, stun.BindingError,
+			stun.ErrorCodeAttribute{Code: stun.CodeForbidden, Reason: []byte(answeredReason)},
+			stun.NewShortTermIntegrity(pwd), stun.Fingerprint)
+		if err != nil {
+			return // cannot happen with these attributes
+		}
+		// Lost like any datagram: the answerer's next check gets the
+		// answer again.
+		_, _ = l.conn.WriteTo(resp.Raw, l.addr)
+	}
+}
+
 // learn records the source of an early check.
-func (c *checks) learn(ufrag string, addr *net.UDPAddr, priority uint32) {
+func (c *checks) learn(ufrag string, addr *net.UDPAddr, priority uint32, conn net.PacketConn) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.learned == nil {
@@ -99,7 +128,7 @@ func (c *checks) learn(ufrag string, addr *net.UDPAddr, priority uint32) {
 			return
 		}
 	}
-	c.learned[ufrag] = append(list, learned{addr, priority})
+	c.learned[ufrag] = append(list, learned{addr, priority, conn})
 }
 
 // maxConns caps the sockets checks keeps for arm: a Peer opens one or two
@@ -204,7 +233,7 @@ func (c *checks) request(conn net.PacketConn, m *stun.Message, addr net.Addr, ea
 	}
 	// An answerer whose checks succeeded may stop checking until it is
 	// nominated (Firefox does): pion must learn where they came from.
-	c.learn(remote, ua, prio)
+	c.learn(remote, ua, prio, conn)
 	if !oneScan || ru != "" {
 		return true
 	}

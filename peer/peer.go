@@ -334,6 +334,7 @@ func (p *Peer) apply(answerSDP string, rd description, oneScan bool) error {
 	}
 	p.checks.setRemote(rd.ufrag, rd.pwd)
 	p.addLearned(rd)
+	p.checks.refuseOthers(rd.ufrag)
 	p.mu.Lock()
 	p.remoteSet = true
 	p.mu.Unlock()
