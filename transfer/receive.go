@@ -67,7 +67,7 @@ func Receive(ctx context.Context, c Conn, opt ReceiveOptions) (*Report, error) {
 		return rep, fmt.Errorf("%w: %v", ErrDestination, err)
 	}
 	defer root.Close()
-	r := &receiver{c: c, root: root, opt: opt, rep: rep, prefix: map[int]hash.Hash{}}
+	r := &receiver{c: c, root: root, opt: opt, rep: rep, prefix: map[int]hash.Hash{}, made: map[string]bool{}}
 	err = r.run(ctx)
 	if err != nil && ctx.Err() != nil {
 		sayInterrupted(c, "the receiver")
@@ -101,6 +101,7 @@ type receiver struct {
 	cur     *incoming
 	done    int64 // bytes of all files done, for Progress
 	buf     []byte
+	made    map[string]bool // folders this transfer has created or found
 }
 
 // incoming is the file being written.
@@ -464,10 +465,11 @@ func (r *receiver) start(ctx context.Context, i int, offset int64) error {
 	}
 	delete(r.prefix, i)
 	r.cur = &incoming{index: i, h: h, pos: offset}
-	if dir := path.Dir(e.Name); dir != "." {
+	if dir := path.Dir(e.Name); dir != "." && !r.made[dir] {
 		if err := r.root.MkdirAll(dir, 0o755); err != nil {
 			return r.writeError(ctx, i, fmt.Errorf("creating its folder: %w", err))
 		}
+		r.made[dir] = true
 	}
 	tmp := tempName(e.Name)
 	if fi, err := r.root.Lstat(tmp); err == nil && !fi.Mode().IsRegular() {
@@ -475,16 +477,22 @@ func (r *receiver) start(ctx context.Context, i int, offset int64) error {
 			return r.writeError(ctx, i, err)
 		}
 	}
-	f, err := r.root.OpenFile(tmp, os.O_RDWR|os.O_CREATE, 0o600)
+	flags := os.O_RDWR | os.O_CREATE
+	if offset == 0 {
+		flags |= os.O_TRUNC
+	}
+	f, err := r.root.OpenFile(tmp, flags, 0o600)
 	if err != nil {
 		return r.writeError(ctx, i, err)
 	}
 	r.cur.f = f
-	if err := f.Truncate(offset); err != nil {
-		return r.writeError(ctx, i, err)
-	}
-	if _, err := f.Seek(offset, io.SeekStart); err != nil {
-		return r.writeError(ctx, i, err)
+	if offset > 0 {
+		if err := f.Truncate(offset); err != nil {
+			return r.writeError(ctx, i, err)
+		}
+		if _, err := f.Seek(offset, io.SeekStart); err != nil {
+			return r.writeError(ctx, i, err)
+		}
 	}
 	r.rep.Present += offset
 	r.done += offset
