@@ -179,7 +179,8 @@ func TestFilesDeclined(t *testing.T) {
 
 // TestFilesExisting sends a file that exists at the receiver, which has no
 // --overwrite: it is kept, the other file arrives, and both sides say so
-// with numbers and exit 1. The question is answered on a pipe.
+// with numbers and exit 1 (the question is answered on a pipe). Then again
+// with --overwrite: it is replaced.
 func TestFilesExisting(t *testing.T) {
 	t.Parallel()
 	src, dst := t.TempDir(), t.TempDir()
@@ -197,6 +198,17 @@ func TestFilesExisting(t *testing.T) {
 	}
 	if names := treeOf(t, dst); strings.Join(names, ",") != "other.txt,report.txt" {
 		t.Errorf("the folder holds %q, want other.txt and report.txt", names)
+	}
+
+	// With --overwrite the new report replaces the old one.
+	sender, receiver = startFiles(t, []string{filepath.Join(src, "report.txt")}, []string{"--yes", "--overwrite", "--out", dst})
+	sender.wantExit(0)
+	receiver.wantExit(0)
+	if b, _ := os.ReadFile(filepath.Join(dst, "report.txt")); string(b) != "new report" {
+		t.Errorf("with --overwrite the file holds %q", b)
+	}
+	if fi, err := os.Stat(filepath.Join(dst, "report.txt")); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("with --overwrite the file has mode %v (%v), want 0644", fi.Mode(), err)
 	}
 }
 
