@@ -215,3 +215,39 @@ func TestCloseStopsEverything(t *testing.T) {
 		t.Errorf("%d goroutines after Close, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// TestLongWait (QRTC_LONG=1): the joiner comes 3 minutes after the code was
+// made, as a person reading it over the phone might; by then the offering
+// side polls slowly, has republished its hello and looked its slots up
+// again.
+func TestLongWait(t *testing.T) {
+	if os.Getenv("QRTC_LONG") != "1" {
+		t.Skip("QRTC_LONG=1 runs the 3-minute wait")
+	}
+	sw := testSwarm(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	a, b := dhtOnly(t, sw), dhtOnly(t, sw)
+	code := Code{Number: 7005, Words: []string{"acid", "adobe"}}
+	got := make(chan error, 1)
+	go func() {
+		answer, err := a.Offer(ctx, code, "OFFER-TOKEN")
+		if err == nil && answer != "ANSWER-TOKEN" {
+			err = errors.New("answer " + answer)
+		}
+		got <- err
+	}()
+	time.Sleep(3 * time.Minute) // the wait under test, not a synchronisation
+	start := time.Now()
+	s, err := b.Join(ctx, code)
+	if err != nil {
+		t.Fatalf("Join after 3 minutes: %v", err)
+	}
+	if err := s.Answer("ANSWER-TOKEN"); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Fatalf("Offer: %v", err)
+	}
+	t.Logf("exchange %v after a 3-minute wait", time.Since(start))
+}
