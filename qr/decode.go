@@ -67,14 +67,8 @@ func decodePlane(full *plane) (string, bool) {
 
 	// 1. The working copy, dark-on-light and light-on-dark, also as a
 	// pure symbol; then with its contrast stretched if it is faint.
-	text, ok, where, found := tryFind(first, attempt{bin: hybrid, pure: true})
-	if ok {
+	if text, ok := tryLooks(first, attempt{bin: hybrid, pure: true}); ok {
 		return text, true
-	}
-	if found {
-		if text, ok := secondLook(first, where); ok {
-			return text, true
-		}
 	}
 	if st := first.stretched(); st != nil {
 		for _, b := range []binarizer{hybrid, otsu} {
@@ -86,7 +80,7 @@ func decodePlane(full *plane) (string, bool) {
 	// 2. Finer copies, down to full resolution: a small code in a large
 	// picture.
 	for f := f0 / 2; f >= 1 && f0 > 1; f /= 2 {
-		if text, ok := try(full.downscale(f), attempt{bin: hybrid}); ok {
+		if text, ok := tryLooks(full.downscale(f), attempt{bin: hybrid}); ok {
 			return text, true
 		}
 		if f == 1 {
@@ -155,23 +149,38 @@ func decodePlane(full *plane) (string, bool) {
 	return "", false
 }
 
-// secondLook reads the symbol whose finder patterns were found in where
-// again, from a copy of just that part of p thresholded as a whole: by
-// Otsu's method, by gozxing's global histogram, then by Otsu's method at
-// half size. A soft, noisy code whose block thresholds break modules
-// apart reads so; thresholding the whole picture would not, as a busy
-// background spoils one threshold for it.
-func secondLook(p *plane, where image.Rectangle) (string, bool) {
-	r := where.Intersect(image.Rect(0, 0, p.w, p.h))
+// tryLooks is try followed, when it fails, by a second look at each part
+// of p where it found finder patterns.
+func tryLooks(p *plane, a attempt) (string, bool) {
+	text, ok, looks := tryFind(p, a)
+	if ok {
+		return text, true
+	}
+	for _, r := range looks {
+		if text, ok := secondLook(p, r); ok {
+			return text, true
+		}
+	}
+	return "", false
+}
+
+// secondLook reads the part r of p, where finder patterns were found,
+// alone: thresholded per block, by Otsu's method, by gozxing's global
+// histogram, then by Otsu's method at half size. A soft, noisy code whose
+// block thresholds break modules apart reads so, where thresholding the
+// whole picture would not, as a busy background spoils one threshold for
+// it; and a small code whose finder patterns gozxing skipped over in the
+// whole picture is found in the part.
+func secondLook(p *plane, r image.Rectangle) (string, bool) {
+	r = r.Intersect(image.Rect(0, 0, p.w, p.h))
 	if r.Dx() < 21 || r.Dy() < 21 {
 		return "", false
 	}
 	c := p.crop(r)
-	if text, ok := try(c, attempt{bin: otsu}); ok {
-		return text, true
-	}
-	if text, ok := try(c, attempt{bin: global}); ok {
-		return text, true
+	for _, b := range []binarizer{hybrid, otsu, global} {
+		if text, ok := try(c, attempt{bin: b}); ok {
+			return text, true
+		}
 	}
 	return try(c.downscale(2), attempt{bin: otsu})
 }
@@ -179,24 +188,24 @@ func secondLook(p *plane, where image.Rectangle) (string, bool) {
 // try runs gozxing's QR reader once. gozxing is third-party code given
 // arbitrary pixels: a panic in it counts as a failed attempt.
 func try(p *plane, a attempt) (text string, ok bool) {
-	text, ok, _, _ = tryFind(p, a)
+	text, ok, _ = tryFind(p, a)
 	return text, ok
 }
 
-// tryFind is try that also says, when it found finder patterns but could
-// not read the symbol, where in p the symbol would be (found true).
-func tryFind(p *plane, a attempt) (text string, ok bool, where image.Rectangle, found bool) {
+// tryFind is try that also returns, when it reads no symbol, the parts of
+// p worth a second look (see detectDecode).
+func tryFind(p *plane, a attempt) (text string, ok bool, looks []image.Rectangle) {
 	defer func() {
 		if r := recover(); r != nil {
-			text, ok, found = "", false, false
+			text, ok, looks = "", false, nil
 		}
 	}()
 	if p.w < 21 || p.h < 21 {
-		return "", false, where, false
+		return "", false, nil
 	}
 	src, err := gozxing.NewPlanarYUVLuminanceSource(p.pix, p.w, p.h, 0, 0, p.w, p.h, false)
 	if err != nil {
-		return "", false, where, false
+		return "", false, nil
 	}
 	var m *gozxing.BitMatrix
 	switch a.bin {
@@ -208,11 +217,11 @@ func tryFind(p *plane, a attempt) (text string, ok bool, where image.Rectangle, 
 		m, err = gozxing.NewHybridBinarizer(src).GetBlackMatrix()
 	}
 	if err != nil || m == nil {
-		return "", false, where, false
+		return "", false, nil
 	}
 	bmp, err := gozxing.NewBinaryBitmap(&fixedBinarizer{src: src, m: m})
 	if err != nil {
-		return "", false, where, false
+		return "", false, nil
 	}
 	hints := map[gozxing.DecodeHintType]any{
 		gozxing.DecodeHintType_TRY_HARDER: true,
@@ -233,21 +242,19 @@ func tryFind(p *plane, a attempt) (text string, ok bool, where image.Rectangle, 
 		if flip {
 			m.FlipAll()
 		}
-		text, ok, w, f := detectDecode(m, dec, hints)
+		text, ok, l := detectDecode(m, dec, hints)
 		if ok {
-			return text, true, where, false
+			return text, true, nil
 		}
-		if f && !found {
-			where, found = w, true
-		}
+		looks = append(looks, l...)
 		if !a.pure {
 			continue
 		}
 		if res, err := reader.Decode(bmp, pureHints); err == nil {
-			return res.GetText(), true, where, false
+			return res.GetText(), true, nil
 		}
 	}
-	return "", false, where, found
+	return "", false, looks[:min(len(looks), 4)]
 }
 
 // otsuMatrix thresholds p at the grey level that maximises the variance

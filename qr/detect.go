@@ -15,32 +15,54 @@ import (
 // detector, which bets on one symbol size estimated from the finder
 // patterns, it also tries the neighbouring sizes: under perspective the
 // module size measured at the finder patterns is off, and so is that
-// estimate, most of all for large versions. When it finds finder
-// patterns but cannot read the symbol, it returns where the symbol
-// would be (found true), for a second look with another threshold.
-func detectDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any) (text string, ok bool, where image.Rectangle, found bool) {
+// estimate, most of all for large versions. When it cannot read a symbol
+// it returns looks: the parts of the picture worth a second look with
+// other thresholds, where the finder patterns it tried bound a symbol,
+// then around other confirmed finder patterns.
+func detectDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.DecodeHintType]any) (text string, ok bool, looks []image.Rectangle) {
 	finder := detector.NewFinderPatternFinder(m, nil)
 	info, err := finder.Find(hints)
-	if err != nil {
-		// gozxing gives up when the three finder patterns' module sizes
-		// differ much, as they do under strong perspective; choose among
-		// its candidates with a looser test.
-		triples := looseTriples(finder.GetPossibleCenters())
-		for _, t := range triples {
-			if text, ok := readTriple(m, dec, hints, t[1], t[2], t[0]); ok {
-				return text, true, image.Rectangle{}, false
-			}
+	cands := finder.GetPossibleCenters()
+	var first [3]*detector.FinderPattern // (bottom left, top left, top right)
+	if err == nil {
+		first = [3]*detector.FinderPattern{info.GetBottomLeft(), info.GetTopLeft(), info.GetTopRight()}
+		if text, ok := readTriple(m, dec, hints, first[1], first[2], first[0]); ok {
+			return text, true, nil
 		}
-		if len(triples) == 0 {
-			return "", false, image.Rectangle{}, false
+	}
+	// gozxing gives up when the three finder patterns' module sizes
+	// differ much, as they do under strong perspective, and in a busy
+	// picture its choice may be look-alikes while the symbol's own finder
+	// patterns are among its other candidates; choose among them with a
+	// looser test.
+	for _, t := range looseTriples(cands) {
+		if t == first {
+			continue
 		}
-		return "", false, symbolBounds(triples[0][1], triples[0][2], triples[0][0]), true
+		if first[0] == nil {
+			first = t
+		}
+		if text, ok := readTriple(m, dec, hints, t[1], t[2], t[0]); ok {
+			return text, true, nil
+		}
 	}
-	tl, tr, bl := info.GetTopLeft(), info.GetTopRight(), info.GetBottomLeft()
-	if text, ok := readTriple(m, dec, hints, tl, tr, bl); ok {
-		return text, true, image.Rectangle{}, false
+	if first[0] != nil {
+		looks = append(looks, symbolBounds(first[1], first[2], first[0]))
 	}
-	return "", false, symbolBounds(tl, tr, bl), true
+	// gozxing skips rows once it has two confirmed finder patterns, and
+	// may skip over a small symbol's other two: look around every
+	// confirmed one not tried yet, as far as a version-17 symbol reaches.
+	for _, c := range cands {
+		if len(looks) >= 4 {
+			break
+		}
+		if c.GetCount() < 2 || c.GetEstimatedModuleSize() < 1.5 || c == first[0] || c == first[1] || c == first[2] {
+			continue
+		}
+		r := 45 * c.GetEstimatedModuleSize()
+		looks = append(looks, image.Rect(int(c.GetX()-r), int(c.GetY()-r), int(c.GetX()+r)+1, int(c.GetY()+r)+1))
+	}
+	return "", false, looks
 }
 
 // symbolBounds returns the rectangle that holds the symbol whose finder

@@ -43,12 +43,14 @@
 //     nearest is often a look-alike in the data). Then
 //     the whole picture is read as a pure symbol (a clean image the
 //     finder-pattern detector misses). When finder patterns are found
-//     but the symbol is not read, the part of the picture they bound is
-//     thresholded as a whole, by Otsu's method and by a histogram, and
-//     read again (a soft, noisy code in a busy picture). Faint pictures are
+//     but no symbol is read, the part of the picture they bound, and the
+//     surroundings of other confirmed finder patterns, are read alone,
+//     thresholded per block, by Otsu's method and by a histogram (a soft,
+//     noisy code in a busy picture; a small code whose finder patterns
+//     gozxing skipped after confirming look-alikes). Faint pictures are
 //     contrast-stretched and read again, also with one Otsu threshold.
-//  2. Finer copies of a large picture, down to full resolution: a small
-//     code in a big picture.
+//  2. Finer copies of a large picture, down to full resolution, with the
+//     same second looks: a small code in a big picture.
 //  3. Terminal screenshots: first the rows and columns without any dark
 //     pixel are removed (the gaps a font's line spacing and cell width
 //     leave between half blocks; no row or column inside a QR code is all

@@ -18,9 +18,9 @@ const frameSide = 1280
 // down by an integer factor to at most that (1920x1080 becomes 960x540),
 // thresholded per block (uneven light) and searched for finder patterns
 // once, as dark-on-light and, flipped, as light-on-dark. Only when it
-// finds finder patterns but cannot read the symbol between them does it
-// look again at that part alone, thresholded as a whole (a soft, noisy
-// code). On the shared
+// finds finder patterns but reads no symbol does it look again at the
+// parts around them alone (a soft, noisy code; a small code in a busy
+// scene). On the shared
 // 2-core amd64 machine this was written on, that takes about 2 ms for a
 // 640x360 frame, 6 to 9 ms for 1280x720 and 8 to 16 ms for 1920x1080, with
 // or without a code (see BenchmarkDecodeFrame), in WebAssembly several
@@ -138,14 +138,8 @@ func frameFactor(w, h int) int {
 // decodeFramePlane is DecodeFrame's one attempt, and its second look at
 // finder patterns it found but could not read.
 func decodeFramePlane(p *plane) (string, error) {
-	text, ok, where, found := tryFind(p, attempt{bin: hybrid})
-	if ok {
+	if text, ok := tryLooks(p, attempt{bin: hybrid}); ok {
 		return text, nil
-	}
-	if found {
-		if text, ok := secondLook(p, where); ok {
-			return text, nil
-		}
 	}
 	return "", ErrNoCode
 }
