@@ -68,12 +68,12 @@
 // # Video frames
 //
 // DecodeFrame makes only the first of those attempts (and its second
-// look at finder patterns it could not read), on a copy of at most 1280
-// pixels on its longest side, once: 2 to 16 ms a frame,
-// with or without a code, where Decode spends up to half a second on a
-// picture without one. A camera scanner calls it on every frame and
-// Decode on a photo, or on every Nth frame, for the codes the one attempt
-// misses (it reads about 70% of what Decode reads in the distortion set,
+// looks around finder patterns it could not read), on a copy of at most
+// 1280 pixels on its longest side, once: 2 to 16 ms a frame, with or
+// without a code, where Decode spends up to half a second on a picture
+// without one. A camera scanner calls it on every frame and Decode on a
+// photo, or on every Nth frame, for the codes the one attempt misses (it
+// reads about three quarters of what Decode reads in the distortion set,
 // all of the clean, turned, mirrored and unevenly lit codes among them).
 // DecodeFrameRGBA and DecodeFrameGray take raw pixels as a browser's
 // canvas or a camera's Y plane holds them, so a WebAssembly page hands
