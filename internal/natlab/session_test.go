@@ -248,8 +248,13 @@ func (o outcome) failedCleanly() string {
 	if o.offerExit != 1 {
 		return fmt.Sprintf("qrtc offer ended with exit code %d, want 1", o.offerExit)
 	}
-	for _, l := range o.offer.stderr.all() {
-		if strings.HasPrefix(l, "qrtc:") && strings.Contains(l, "--turn") {
+	// An error is a "qrtc: ..." line, and under it, indented, what to do.
+	lines := o.offer.stderr.all()
+	for i, l := range lines {
+		if !strings.HasPrefix(l, "qrtc:") {
+			continue
+		}
+		if strings.Contains(l, "--turn") || i+1 < len(lines) && strings.HasPrefix(lines[i+1], " ") && strings.Contains(lines[i+1], "--turn") {
 			return ""
 		}
 	}
