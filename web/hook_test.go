@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -31,6 +32,15 @@ func TestMain(m *testing.M) {
 }
 
 func testMain(m *testing.M) int {
+	// TestPageLate's sessions spend most of their time waiting for the late
+	// code: run all of them at once (unless -parallel says otherwise) instead
+	// of GOMAXPROCS at a time.
+	flag.Parse()
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
+	if !set {
+		flag.Set("test.parallel", "5")
+	}
 	if netns.Check() == nil {
 		if err := netns.RemoveStale(context.Background()); err != nil {
 			fmt.Fprintln(os.Stderr, "web: removing stale namespaces:", err)
