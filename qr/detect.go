@@ -51,7 +51,8 @@ func detectDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 	}
 	// gozxing skips rows once it has two confirmed finder patterns, and
 	// may skip over a small symbol's other two: look around every
-	// confirmed one not tried yet, as far as a version-17 symbol reaches.
+	// confirmed one not tried yet, 60 module sizes each way: far enough
+	// for a version-10 symbol (57 modules) whichever corner it is.
 	for _, c := range cands {
 		if len(looks) >= 4 {
 			break
@@ -59,7 +60,7 @@ func detectDecode(m *gozxing.BitMatrix, dec *decoder.Decoder, hints map[gozxing.
 		if c.GetCount() < 2 || c.GetEstimatedModuleSize() < 1.5 || c == first[0] || c == first[1] || c == first[2] {
 			continue
 		}
-		r := 45 * c.GetEstimatedModuleSize()
+		r := 60 * c.GetEstimatedModuleSize()
 		looks = append(looks, image.Rect(int(c.GetX()-r), int(c.GetY()-r), int(c.GetX()+r)+1, int(c.GetY()+r)+1))
 	}
 	return "", false, looks

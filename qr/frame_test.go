@@ -124,7 +124,7 @@ func TestDecodeFrameRates(t *testing.T) {
 		// DecodeFrame under it.
 		t.Skip("skipped under the race detector")
 	}
-	const frameFloor = 0.65 // measured 99/133 = 0.74 at seed 1, 4 a level
+	const frameFloor = 0.65 // measured 102/133 = 0.77 at seed 1, 4 a level
 	easy := []string{"clean", "rotation", "mirrored", "uneven light", "blur sigma=0.3", "noise sigma=30",
 		"contrast range=80", "small in busy picture code=30%"}
 	cases, err := distort.Generate(distort.QR, ratesSeed, ratesPerLevel, 60, 220)
