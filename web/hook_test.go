@@ -149,17 +149,20 @@ func (h *hook) do(cmd map[string]any) {
 
 // next waits for the next event of the given kind that next has not yet
 // returned, and decodes its value into v (unless v is nil). An "error" event
-// fails the wait unless kind is "error".
+// that next("error") has not returned fails the wait.
 func (h *hook) next(ctx context.Context, kind string, v any) error {
 	for {
 		h.mu.Lock()
-		n := 0
+		n, errs := 0, 0
 		var found *event
 		for i := range h.events {
 			e := &h.events[i]
-			if e.Kind == "error" && kind != "error" && !strings.HasPrefix(string(e.Value), `"Camera`) {
-				h.mu.Unlock()
-				return fmt.Errorf("%s page reported an error: %s", h.name, e.Value)
+			if e.Kind == "error" && kind != "error" {
+				// An error the test has not taken with next("error").
+				if errs++; errs > h.seen["error"] {
+					h.mu.Unlock()
+					return fmt.Errorf("%s page reported an error: %s", h.name, e.Value)
+				}
 			}
 			if e.Kind == kind {
 				if n == h.seen[kind] {

@@ -490,3 +490,33 @@ func TestPageAnswerFragment(t *testing.T) {
 	}
 	chatCLI(t, ctx, h, q)
 }
+
+// TestPageBadInput: what a person pastes by mistake gets a clear error on
+// the page, and the page stays usable.
+func TestPageBadInput(t *testing.T) {
+	require(t, browser.Chromium)
+	ns, _ := twoClients(t)
+	ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+	defer cancel()
+	answer, err := os.ReadFile(filepath.Join("..", "cmd", "qrtc", "testdata", "answer.token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := openPage(t, ctx, ns, browser.Chromium, "chromium", pageOptions{})
+	for _, tc := range []struct{ paste, want string }{
+		{"hello there", "not a qrtc token"},
+		{strings.TrimSpace(string(answer))[:40], "truncated"},
+		{strings.TrimSpace(string(answer)), "This is an answer code"},
+	} {
+		h.do(map[string]any{"paste": tc.paste})
+		var msg string
+		if err := h.next(ctx, "error", &msg); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(msg, tc.want) {
+			t.Errorf("pasting %q: the page says %q, want it to mention %q", tc.paste, msg, tc.want)
+		}
+	}
+	h.do(map[string]any{"click": "offer"})
+	ownToken(t, ctx, h, "offer")
+}
