@@ -72,3 +72,46 @@ func TestBinaryMessages(t *testing.T) {
 		t.Fatalf("Receive() of a binary message = %q, %v; want \"last\" (Receive returns binary messages as strings)", got, err)
 	}
 }
+
+// TestConcurrentSenders: one goroutine sends much (often waiting for
+// room), another sends a small message now and then, as a protocol's
+// acknowledgements do. When pion's queue drains, every waiting sender must
+// be woken: with one wake-up for one of them, the big sender waited for a
+// drain that had already happened once the small one stopped sending.
+func TestConcurrentSenders(t *testing.T) {
+	t.Parallel()
+	ctx := testContext(t, 2*time.Minute)
+	a, b := connected(t, ctx, loopback(), loopback())
+	const bigCount, size, smallCount = 512, 16 << 10, 300
+	errc := make(chan error, 2)
+	go func() {
+		msg := make([]byte, size)
+		for range bigCount {
+			if err := a.SendBinary(ctx, msg); err != nil {
+				errc <- err
+				return
+			}
+		}
+		errc <- nil
+	}()
+	go func() {
+		for range smallCount {
+			if err := a.SendBinary(ctx, []byte("ack")); err != nil {
+				errc <- err
+				return
+			}
+			time.Sleep(time.Millisecond)
+		}
+		errc <- nil
+	}()
+	for i := range bigCount + smallCount {
+		if _, err := b.ReceiveMessage(ctx); err != nil {
+			t.Fatalf("ReceiveMessage() #%d = %v, want all %d messages", i, err, bigCount+smallCount)
+		}
+	}
+	for range 2 {
+		if err := <-errc; err != nil {
+			t.Fatalf("SendBinary() = %v", err)
+		}
+	}
+}

@@ -48,9 +48,17 @@ func (p *Peer) send(ctx context.Context, size int, write func(*webrtc.DataChanne
 	if size > limit {
 		return fmt.Errorf("%w: %d bytes, but the other side accepts at most %d bytes per message; split it", ErrMessageTooLarge, size, limit)
 	}
-	for dc.BufferedAmount() > highWater {
+	for {
+		// The channel is taken before the amount is read, so that a low
+		// event between the two is not missed.
+		p.lowMu.Lock()
+		low := p.lowCh
+		p.lowMu.Unlock()
+		if dc.BufferedAmount() <= highWater {
+			break
+		}
 		select {
-		case <-p.lowCh:
+		case <-low:
 		case <-p.endCh:
 			return p.sendError()
 		case <-ctx.Done():

@@ -87,7 +87,8 @@ type Peer struct {
 	msgs       chan Message
 	queued     atomic.Int64  // bytes in msgs
 	drained    chan struct{} // a token when Receive took a message
-	lowCh      chan struct{} // a token when pion's buffered amount is low
+	lowMu      sync.Mutex
+	lowCh      chan struct{} // closed and replaced when pion's buffered amount is low
 	openCh     chan struct{} // closed when the channel opens
 	dcClosedCh chan struct{} // closed when the channel has closed
 	connEndCh  chan struct{} // closed when SCTP, DTLS or the connection ended
@@ -121,7 +122,7 @@ func New(cfg Config) (*Peer, error) {
 		oneScanCh:  make(chan struct{}),
 		msgs:       make(chan Message, queueLen),
 		drained:    make(chan struct{}, 1),
-		lowCh:      make(chan struct{}, 1),
+		lowCh:      make(chan struct{}),
 		openCh:     make(chan struct{}),
 		dcClosedCh: make(chan struct{}),
 		connEndCh:  make(chan struct{}),
@@ -435,10 +436,13 @@ func (p *Peer) attach(dc *webrtc.DataChannel) {
 	p.mu.Unlock()
 	dc.SetBufferedAmountLowThreshold(lowWater)
 	dc.OnBufferedAmountLow(func() {
-		select {
-		case p.lowCh <- struct{}{}:
-		default:
-		}
+		// Wake every sender: Send and SendBinary may wait on several
+		// goroutines at once, and a token for one would leave the others
+		// waiting for a crossing that never comes.
+		p.lowMu.Lock()
+		close(p.lowCh)
+		p.lowCh = make(chan struct{})
+		p.lowMu.Unlock()
 	})
 	dc.OnOpen(func() {
 		p.logf("data channel %q open", dc.Label())
