@@ -71,8 +71,10 @@ type Config struct {
 	HelloWait time.Duration
 
 	// RemoteEnded, when set, is called once when the other side ended its
-	// stream (END) and all of it has been written to the output. It runs
-	// on a goroutine of the Stream and must not block.
+	// stream (END) and all of it has been written to the output, before
+	// DONE is sent: an output that holds back a last line without newline
+	// can write it then. It runs on a goroutine of the Stream and must not
+	// block for long.
 	RemoteEnded func()
 }
 
@@ -411,11 +413,11 @@ func (s *Stream) receive(ctx context.Context, out io.Writer, acks chan<- struct{
 				s.fail(fmt.Errorf("%w: the other side sent %d bytes in %d lines, but %d bytes in %d lines arrived", ErrProtocol, f.bytes, f.lines, r.ReceivedBytes, r.ReceivedLines))
 				return
 			}
-			s.update(func() { s.r.ReceivedAll = true })
-			wake()
 			if s.cfg.RemoteEnded != nil {
 				s.cfg.RemoteEnded()
 			}
+			s.update(func() { s.r.ReceivedAll = true })
+			wake()
 		case typeAck, typeDone:
 			s.mu.Lock()
 			sent, sentEnd, delivered := s.sent, s.sentEnd, s.r.DeliveredBytes

@@ -209,21 +209,20 @@ func readCode(ctx context.Context, st *stdio, text string, lines *lineReader) (r
 	}
 	for {
 		st.say("Type the code the other side gave you (like 4821-guitar-orange; the first letters of a word are enough), then press Enter:")
-		select {
-		case l := <-lines.lines:
-			if l.err != nil {
-				return rendezvous.Code{}, failf(exitBadInput, "type the code the other side's qrtc shows", "%w: no code was typed", errNoInput)
-			}
-			code, err := rendezvous.ParseCode(l.text)
-			if err == nil {
-				return code, nil
-			}
-			st.say("qrtc: %v", err)
-			if !st.inTTY {
-				return rendezvous.Code{}, failf(exitBadInput, "type the code as the other side's qrtc shows it, like 4821-guitar-orange", "%w", err)
-			}
-		case <-ctx.Done():
-			return rendezvous.Code{}, ctx.Err()
+		l, err := lines.line(ctx)
+		if err != nil {
+			return rendezvous.Code{}, err
+		}
+		if l.err != nil {
+			return rendezvous.Code{}, failf(exitBadInput, "type the code the other side's qrtc shows", "%w: no code was typed", errNoInput)
+		}
+		code, err := rendezvous.ParseCode(l.text)
+		if err == nil {
+			return code, nil
+		}
+		st.say("qrtc: %v", err)
+		if !st.inTTY {
+			return rendezvous.Code{}, failf(exitBadInput, "type the code as the other side's qrtc shows it, like 4821-guitar-orange", "%w", err)
 		}
 	}
 }

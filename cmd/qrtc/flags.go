@@ -248,6 +248,9 @@ type sessionFlags struct {
 	ipv6          bool
 	code          codeFlags // short codes instead of tokens (code.go)
 	link          string    // --link: the offer's code is a link to the page (link.go)
+	// verify asks, once connected, whether both screens show the same
+	// verification phrase before anything is sent or shown.
+	verify bool
 }
 
 // register adds the session flags to fs.
@@ -270,6 +273,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.ifaces, "interface", "offer only the addresses of network interface `NAME` (e.g. eth0, wlan0), repeatable; for computers with many addresses (Docker bridges, VPNs)")
 	fs.BoolVar(&f.ipv4, "ipv4", false, "offer only IPv4 addresses")
 	fs.BoolVar(&f.ipv6, "ipv6", false, "offer only IPv6 addresses (for computers with many IPv6 privacy addresses, prefer --ipv4)")
+	fs.BoolVar(&f.verify, "verify", false, "once connected, ask whether both screens show the same verification phrase before anything is sent or shown (needs a terminal)")
 	fs.BoolVar(&f.verbose, "v", false, "show the gathered candidates and the progress of ICE on stderr")
 	fs.BoolVar(&f.veryVerbose, "vv", false, "like -v, and also the internal log lines of the WebRTC library (pion), for bug reports")
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/qrtc/qrtc/qr"
 	"github.com/qrtc/qrtc/sdpcompact"
@@ -34,48 +35,98 @@ type line struct {
 	err     error // io.EOF at the end of input, or the read error
 }
 
-// lineReader reads standard input in its own goroutine so that a session can
-// wait for input and for the other side at the same time.
+// lineReader reads standard input in its own goroutine so that a session
+// can wait for input and for the other side at the same time. It reads only
+// when asked (next for a line, Read for bytes), so that what follows the
+// token lines stays unread for the stream, and what a person types while
+// the session connects stays in the terminal until the chat decides what to
+// do with it.
 type lineReader struct {
-	lines chan line
-	stop  chan struct{}
+	reqs chan readRequest
+	stop chan struct{}
+	once sync.Once
 }
 
-// newLineReader starts reading r. The goroutine exits at the end of r (EOF),
-// after a read error, or, once close has been called, when its next read
-// returns and it would hand over a line. close cannot interrupt a read that
-// is blocked on r: a goroutine waiting on a terminal or a pipe that stays
-// open lives until that input ends or the process exits, which for qrtc is
-// the end of the session. A line read after close is dropped.
+// readRequest asks the reading goroutine for a line (n == 0) or for up to
+// n bytes.
+type readRequest struct {
+	n     int
+	reply chan readResult // buffered: a reply nobody waits for any more is dropped
+}
+
+// readResult is a line, or bytes read.
+type readResult struct {
+	line line
+	data []byte
+	err  error
+}
+
+// newLineReader starts the goroutine that reads r. It exits once close has
+// been called and it is not reading. close cannot interrupt a read that is
+// blocked on r: a goroutine waiting on a terminal or a pipe that stays open
+// lives until that input ends or the process exits, which for qrtc is the
+// end of the session.
 func newLineReader(r io.Reader) *lineReader {
-	lr := &lineReader{lines: make(chan line), stop: make(chan struct{})}
+	lr := &lineReader{reqs: make(chan readRequest), stop: make(chan struct{})}
 	go lr.loop(r)
 	return lr
 }
 
-// close tells the reading goroutine to stop at its next line; it does not
-// wait for it, nor wake it from a blocked read.
+// close tells the reading goroutine to stop; it does not wait for it, nor
+// wake it from a blocked read.
 func (lr *lineReader) close() {
-	select {
-	case <-lr.stop:
-	default:
-		close(lr.stop)
-	}
+	lr.once.Do(func() { close(lr.stop) })
 }
 
 func (lr *lineReader) loop(r io.Reader) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	for {
-		l := readLine(br)
+		var req readRequest
 		select {
-		case lr.lines <- l:
+		case req = <-lr.reqs:
 		case <-lr.stop:
 			return
 		}
-		if l.err != nil {
-			return
+		if req.n == 0 {
+			req.reply <- readResult{line: readLine(br)}
+			continue
 		}
+		buf := make([]byte, req.n)
+		n, err := br.Read(buf)
+		req.reply <- readResult{data: buf[:n], err: err}
 	}
+}
+
+// ask sends a request and waits for its result, or for ctx.
+func (lr *lineReader) ask(ctx context.Context, n int) (readResult, error) {
+	req := readRequest{n: n, reply: make(chan readResult, 1)}
+	select {
+	case lr.reqs <- req:
+	case <-lr.stop:
+		return readResult{}, io.ErrClosedPipe
+	case <-ctx.Done():
+		return readResult{}, ctx.Err()
+	}
+	select {
+	case res := <-req.reply:
+		return res, nil
+	case <-ctx.Done():
+		return readResult{}, ctx.Err()
+	}
+}
+
+// Read reads up to len(p) bytes of what follows the lines already taken.
+// It blocks until input arrives (there is no ctx: the stream reads on a
+// goroutine of its own, which the end of the process ends).
+func (lr *lineReader) Read(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	res, err := lr.ask(context.Background(), len(p))
+	if err != nil {
+		return 0, err
+	}
+	return copy(p, res.data), res.err
 }
 
 // readLine reads one line, dropping "\n" or "\r\n"; a last line without a
@@ -108,20 +159,27 @@ func readLine(br *bufio.Reader) line {
 	}
 }
 
+// line returns the next line as read (its err is io.EOF at the end of
+// input), or ctx's error.
+func (lr *lineReader) line(ctx context.Context) (line, error) {
+	res, err := lr.ask(ctx, 0)
+	return res.line, err
+}
+
 // next returns the next line, or an error when input ends or ctx is done.
 func (lr *lineReader) next(ctx context.Context) (line, error) {
-	select {
-	case l := <-lr.lines:
-		if l.err != nil {
-			if errors.Is(l.err, io.EOF) {
-				return l, withCode(exitBadInput, errNoInput)
-			}
-			return l, failf(exitNoConnect, "check where standard input comes from", "qrtc: cannot read standard input: %w", l.err)
-		}
-		return l, nil
-	case <-ctx.Done():
-		return line{}, ctx.Err()
+	res, err := lr.ask(ctx, 0)
+	if err != nil {
+		return line{}, err
 	}
+	l := res.line
+	if l.err != nil {
+		if errors.Is(l.err, io.EOF) {
+			return l, withCode(exitBadInput, errNoInput)
+		}
+		return l, failf(exitNoConnect, "check where standard input comes from", "qrtc: cannot read standard input: %w", l.err)
+	}
+	return l, nil
 }
 
 // tokenReader reads tokens from standard input: a token on one line, a token

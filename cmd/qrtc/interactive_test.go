@@ -62,7 +62,8 @@ func TestInteractivePrompt(t *testing.T) {
 	offerer.write("typed at a terminal\n")
 	answerer.waitStdout("typed at a terminal")
 	offerer.write("\x04") // Ctrl-D at the start of a line: end of input
+	offerer.waitStderr(regexp.MustCompile(`You have finished sending; the other side is told`))
+	answerer.closeStdin()
 	offerer.wantExit(0)
-	answerer.waitStderr(regexp.MustCompile(`other side left`))
 	answerer.wantExit(0)
 }

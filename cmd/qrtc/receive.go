@@ -153,25 +153,24 @@ func (s *session) ask(ctx context.Context, yes bool) (bool, error) {
 	}
 	for {
 		s.st.say("Accept? [Y/n]")
-		select {
-		case l := <-s.lines.lines:
-			if l.err != nil {
-				if l.err == io.EOF {
-					s.st.say("No answer (standard input ended): declined. Give --yes to accept without asking.")
-					return false, nil
-				}
-				return false, l.err
-			}
-			switch strings.ToLower(strings.TrimSpace(l.text)) {
-			case "", "y", "yes":
-				return true, nil
-			case "n", "no":
+		l, err := s.lines.line(ctx)
+		if err != nil {
+			return false, err
+		}
+		if l.err != nil {
+			if l.err == io.EOF {
+				s.st.say("No answer (standard input ended): declined. Give --yes to accept without asking.")
 				return false, nil
 			}
-			s.st.say("Please answer y or n.")
-		case <-ctx.Done():
-			return false, ctx.Err()
+			return false, l.err
 		}
+		switch strings.ToLower(strings.TrimSpace(l.text)) {
+		case "", "y", "yes":
+			return true, nil
+		case "n", "no":
+			return false, nil
+		}
+		s.st.say("Please answer y or n.")
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/qrtc/qrtc/peer"
 	"github.com/qrtc/qrtc/qr"
 	"github.com/qrtc/qrtc/sdpcompact"
+	"github.com/qrtc/qrtc/stream"
 )
 
 // shutdownTimeout bounds the graceful end of a session: delivering what is
@@ -37,6 +37,7 @@ func runOffer(ctx context.Context, st *stdio, args []string) error {
 	if err != nil {
 		return err
 	}
+	cfg.Protocol = stream.Protocol // tells a qrtc answerer that this side speaks it
 	s, err := newSession(ctx, st, &f, cfg)
 	if err != nil {
 		return err
@@ -105,6 +106,7 @@ func (s *session) offerAndAccept(instructions string) error {
 		}
 		return failf(exitBadInput, "ask the other side to answer again", "qrtc: cannot use this answer: %w", err)
 	}
+	s.showPhrase()
 	return nil
 }
 
@@ -195,6 +197,7 @@ func (s *session) answerOffer(pos []string, offer sdpcompact.Description, check 
 	if err := s.show(token, "answer", instructions+s.oneScanNote(offer)); err != nil {
 		return err
 	}
+	s.showPhrase()
 	return nil
 }
 
@@ -230,6 +233,9 @@ func (f *sessionFlags) peerConfig(st *stdio) (peer.Config, error) {
 	}
 	if _, err := f.linkBase(); err != nil {
 		return peer.Config{}, err
+	}
+	if f.verify && !st.inTTY {
+		return peer.Config{}, failf(exitBadInput, "run qrtc at a terminal to answer the question, or leave out --verify", "qrtc: --verify asks at the terminal whether the phrases match, but standard input is not a terminal")
 	}
 	if f.gatherTimeout < 0 {
 		return peer.Config{}, failf(exitBadInput, "give a positive duration, e.g. --gather-timeout 10s", "qrtc: --gather-timeout %s is negative", shortDuration(f.gatherTimeout))
@@ -323,7 +329,9 @@ func (s *session) connectAndChat() error {
 	if err := s.connect(); err != nil {
 		return err
 	}
-	s.st.say("Check that the other side shows the same phrase. Type lines to send them; Ctrl-D ends the session.")
+	if s.st.inTTY {
+		s.st.say("Check that the other side shows the same phrase. Type lines to send them; Ctrl-D on an empty line when you have finished (the other side can still send); Ctrl-C leaves at once.")
+	}
 	return s.chat()
 }
 
@@ -350,71 +358,6 @@ func (s *session) connect() error {
 	return nil
 }
 
-// chat sends every input line as a message and prints every message received
-// until input ends (graceful shutdown), the other side leaves, the other side
-// vanishes or Ctrl-C.
-func (s *session) chat() error {
-	recvDone := make(chan error, 1)
-	go func() {
-		// Exits when Receive fails: the other side left or vanished, or Close.
-		for {
-			msg, err := s.p.Receive(s.ctx)
-			if err != nil {
-				recvDone <- err
-				return
-			}
-			if _, err := io.WriteString(s.st.out, messageLine(msg, s.st.outTTY)+"\n"); err != nil {
-				recvDone <- stdoutError(err)
-				return
-			}
-		}
-	}()
-	limit := s.p.MaxMessageSize()
-	for {
-		select {
-		case err := <-recvDone:
-			return s.received(err)
-		case l := <-s.lines.lines:
-			if l.err != nil {
-				return s.leave(recvDone, l.err)
-			}
-			if s.skipLine != nil && s.skipLine(l.text) {
-				s.st.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
-				continue
-			}
-			if l.tooLong > 0 || (limit > 0 && len(l.text) > limit) {
-				n := max(l.tooLong, len(l.text))
-				s.st.say("qrtc: skipped a line of %d bytes: the other side accepts messages of at most %d bytes", n, limit)
-				continue
-			}
-			if err := s.p.Send(s.ctx, l.text); err != nil {
-				switch {
-				case errors.Is(err, peer.ErrMessageTooLarge):
-					s.st.say("qrtc: skipped a line of %d bytes: %v", len(l.text), err)
-					continue
-				case s.ctx.Err() != nil:
-					s.goodbye()
-					return s.interrupted()
-				}
-				// The chat ended while sending: the receiving side knows
-				// whether the other side left or vanished, once it has
-				// printed what arrived before.
-				timer := time.NewTimer(shutdownTimeout)
-				defer timer.Stop()
-				select {
-				case rerr := <-recvDone:
-					return s.received(rerr)
-				case <-timer.C:
-					return s.sessionError(err)
-				}
-			}
-		case <-s.ctx.Done():
-			s.goodbye()
-			return s.interrupted()
-		}
-	}
-}
-
 // interrupted returns why the session was interrupted: the signal, when
 // main recorded it, or errInterrupted.
 func (s *session) interrupted() error {
@@ -422,23 +365,6 @@ func (s *session) interrupted() error {
 		return cause
 	}
 	return errInterrupted
-}
-
-// received turns the end of the receiving loop into the end of the session.
-func (s *session) received(err error) error {
-	if errors.Is(err, io.EOF) {
-		s.st.say("The other side left; session ended.")
-		return nil
-	}
-	if s.ctx.Err() != nil {
-		s.goodbye()
-		return s.interrupted()
-	}
-	if errors.Is(err, errStdout) {
-		s.goodbye() // tell the other side that this side leaves
-		return err
-	}
-	return s.sessionError(err)
 }
 
 // sessionError explains a failure after the connection was made.
@@ -450,26 +376,6 @@ func (s *session) sessionError(err error) error {
 		return failf(exitNoConnect, "its network was lost or its program killed: start a new session", "%w without closing the session (%v)", errPeerVanished, err)
 	}
 	return failf(exitNoConnect, "start a new session", "qrtc: session failed: %w", err)
-}
-
-// leave ends the session because standard input ended: everything sent is
-// delivered first.
-func (s *session) leave(recvDone chan error, inErr error) error {
-	if !errors.Is(inErr, io.EOF) {
-		s.st.say("qrtc: cannot read standard input (%v); ending the session", inErr)
-	}
-	ctx, cancel := context.WithTimeout(s.ctx, shutdownTimeout)
-	defer cancel()
-	err := s.p.Shutdown(ctx)
-	s.p.Close()
-	<-recvDone // Receive returns once the peer is closed
-	if err != nil {
-		if s.ctx.Err() != nil {
-			return s.interrupted()
-		}
-		return s.sessionError(fmt.Errorf("could not deliver everything before leaving: %w", err))
-	}
-	return nil
 }
 
 // goodbye closes the session after Ctrl-C, telling the other side if it can
