@@ -38,6 +38,19 @@ type editorInput struct {
 	lines   *lineReader
 }
 
+// The markers of bracketed paste, which the editor reads as "pasted".
+const (
+	pasteStart = "\x1b[200~"
+	pasteEnd   = "\x1b[201~"
+)
+
+// Read gives the editor what was typed. golang.org/x/term's editor drops
+// typed characters beyond 4,096 on a line, but takes pasted text of any
+// length; terminals mark pastes (bracketed paste) when asked, but not all
+// do. So a chunk that arrives at once and holds only text and line ends,
+// as a paste does (typing gives a key or two per read), is marked as pasted
+// here: a long line pasted at a terminal without bracketed paste still
+// arrives whole.
 func (e *editorInput) Read(p []byte) (int, error) {
 	e.mu.Lock()
 	if e.release && len(e.pre) > 0 {
@@ -47,7 +60,32 @@ func (e *editorInput) Read(p []byte) (int, error) {
 		return n, nil
 	}
 	e.mu.Unlock()
-	return e.lines.Read(p)
+	room := len(p) - len(pasteStart) - len(pasteEnd)
+	if room < 2 {
+		return e.lines.Read(p)
+	}
+	n, err := e.lines.Read(p[len(pasteStart) : len(pasteStart)+room])
+	chunk := p[len(pasteStart) : len(pasteStart)+n]
+	if n >= 2 && plainText(chunk) {
+		copy(p, pasteStart)
+		copy(p[len(pasteStart)+n:], pasteEnd)
+		return n + len(pasteStart) + len(pasteEnd), err
+	}
+	return copy(p, chunk), err
+}
+
+// plainText reports whether b is whole UTF-8 characters that are printable,
+// tabs or line ends: what a paste holds, and no key an editor acts on.
+func plainText(b []byte) bool {
+	if !utf8.Valid(b) {
+		return false
+	}
+	for _, r := range string(b) {
+		if r != '\t' && r != '\r' && r != '\n' && !unicode.IsPrint(r) && r != ' ' {
+			return false
+		}
+	}
+	return true
 }
 
 // enterChatMode takes the terminal on standard input out of canonical mode
@@ -96,8 +134,9 @@ func (s *session) enterChatMode() (*screen, error) {
 		io.Reader
 		io.Writer
 	}{sc.in, sc.out}, "")
-	if w, h, err := term.GetSize(fd); err == nil {
+	if w, h, err := term.GetSize(fd); err == nil && w > 0 && h > 0 {
 		_ = sc.t.SetSize(w, h) // a wrong size only misplaces long lines
+		// A terminal that reports no size keeps the editor's 80x24.
 	}
 	if lw != nil && s.st.errTTY {
 		sc.errLW = lw

@@ -342,7 +342,13 @@ func (s *session) connect() error {
 		what, limit = "Waiting for the other side to connect", peer.DefaultAnswerWait
 	}
 	if dl, ok := s.waitCtx.Deadline(); ok {
-		limit = min(limit, time.Until(dl).Round(time.Second))
+		left := time.Until(dl).Round(time.Second)
+		if left > s.f.timeout-5*time.Second {
+			// Drawing the code and deriving the phrase took a moment:
+			// say "15 minutes", not "14m58s".
+			left = s.f.timeout
+		}
+		limit = min(limit, left)
 	}
 	stop := s.st.waiting(what, limit, !s.f.verbose)
 	err := s.p.WaitOpen(s.waitCtx)
