@@ -108,4 +108,3 @@ func TestSessionAnswerTwoMinutesLate(t *testing.T) {
 	offerer.write(answerTok + "\n")
 	checkChat(t, offerer, answerer)
 }
-
