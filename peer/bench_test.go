@@ -2,6 +2,7 @@ package peer_test
 
 import (
 	"context"
+	"io"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/pion/webrtc/v4"
 
 	"github.com/qrtc/qrtc/peer"
+	"github.com/qrtc/qrtc/stream"
 )
 
 // BenchmarkOffer measures the time from New to a complete offer with host
@@ -101,6 +103,62 @@ func BenchmarkThroughput(b *testing.B) {
 		b.Run("pion/"+name, func(b *testing.B) { benchPion(b, size) })
 		b.Run("peer/"+name, func(b *testing.B) { benchPeer(b, size) })
 	}
+	b.Run("stream", benchStream)
+}
+
+// streamConn is a Peer as package stream's channel.
+type streamConn struct{ *peer.Peer }
+
+func (c streamConn) ReceiveMessage(ctx context.Context) (stream.Message, error) {
+	m, err := c.Peer.ReceiveMessage(ctx)
+	return stream.Message(m), err
+}
+
+// benchStream moves the same bytes as a byte stream with package stream
+// (64 KiB DATA messages, acknowledgements, the end mark and DONE), as qrtc
+// does between two qrtc peers.
+func benchStream(b *testing.B) {
+	ctx := context.Background()
+	total := int64(throughputBytes)
+	b.SetBytes(total)
+	start := time.Now()
+	for b.Loop() {
+		b.StopTimer()
+		x, y := connected(b, ctx, loopback(), loopback())
+		sx, err := stream.New(streamConn{x}, stream.Config{MaxMessageSize: x.MaxMessageSize()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sy, err := stream.New(streamConn{y}, stream.Config{MaxMessageSize: y.MaxMessageSize(), Answerer: true, ChannelProtocol: stream.Protocol})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		done := make(chan error, 1)
+		go func() {
+			_, err := sy.Run(ctx, strings.NewReader(""), io.Discard)
+			done <- err
+		}()
+		if _, err := sx.Run(ctx, io.LimitReader(zeros{}, total), io.Discard); err != nil {
+			b.Fatal(err)
+		}
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		x.Close()
+		y.Close()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(b.N)*float64(total)/1e6/time.Since(start).Seconds(), "MB/s")
+}
+
+// zeros reads as an endless run of zero bytes.
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 func benchPeer(b *testing.B, size int) {

@@ -3,7 +3,12 @@ package main
 import (
 	"bufio"
 	"context"
+	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -93,4 +98,69 @@ func BenchmarkAnswerToConnected(b *testing.B) {
 		answerer.Close()
 		b.StartTimer()
 	}
+}
+
+// BenchmarkStreamGiB pipes 1 GiB through two qrtc processes on loopback
+// ("qrtc offer < 1 GiB", "qrtc answer TOKEN > /dev/null" with its input
+// closed) and reports the throughput and each process's peak resident
+// memory: memory must stay flat however much goes through.
+func BenchmarkStreamGiB(b *testing.B) {
+	const size = 1 << 30
+	for b.Loop() {
+		dir := b.TempDir()
+		offerFile, answerFile := filepath.Join(dir, "offer"), filepath.Join(dir, "answer")
+		offer := exec.Command(qrtcBin, append([]string{"offer", "--token-out", offerFile}, sessionArgs...)...)
+		offerIn, err := offer.StdinPipe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := offer.Start(); err != nil {
+			b.Fatal(err)
+		}
+		offerTok := waitFile(b, offerFile)
+		answer := exec.Command(qrtcBin, append([]string{"answer", "--token-out", answerFile}, append(sessionArgs, offerTok)...)...)
+		if err := answer.Start(); err != nil {
+			b.Fatal(err)
+		}
+		answerTok := waitFile(b, answerFile)
+		start := time.Now()
+		if _, err := io.WriteString(offerIn, answerTok+"\n"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.Copy(offerIn, io.LimitReader(zeroReader{}, size)); err != nil {
+			b.Fatal(err)
+		}
+		offerIn.Close()
+		if err := offer.Wait(); err != nil {
+			b.Fatalf("qrtc offer: %v", err)
+		}
+		if err := answer.Wait(); err != nil {
+			b.Fatalf("qrtc answer: %v", err)
+		}
+		elapsed := time.Since(start)
+		b.ReportMetric(size/1e6/elapsed.Seconds(), "MB/s")
+		b.ReportMetric(float64(offer.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)/1024, "offer-MiB-RSS")
+		b.ReportMetric(float64(answer.ProcessState.SysUsage().(*syscall.Rusage).Maxrss)/1024, "answer-MiB-RSS")
+	}
+}
+
+// waitFile waits for a token file that a qrtc process writes.
+func waitFile(b *testing.B, path string) string {
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if data, err := os.ReadFile(path); err == nil && len(data) > 0 {
+			return strings.TrimSpace(string(data))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.Fatalf("%s was not written within a minute", path)
+	return ""
+}
+
+// zeroReader reads as an endless run of zero bytes.
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
