@@ -126,8 +126,12 @@ func (s *session) streamEnded(r stream.Report, err error, cs *chatState) error {
 		}
 		switch {
 		case r.Plain && r.SkippedLines > 0:
+			were := "were"
+			if r.SkippedLines == 1 {
+				were = "was"
+			}
 			return failf(exitNoConnect, "split long lines; a qrtc peer on the other side takes lines of any length",
-				"qrtc: %s (%s) were not sent: longer than the other side accepts (%s per message)", count(int64(r.SkippedLines), "line"), count(r.SkippedBytes, "byte"), count(int64(s.p.MaxMessageSize()), "byte"))
+				"qrtc: %s (%s) %s not sent: longer than the other side accepts (%s per message)", count(int64(r.SkippedLines), "line"), count(r.SkippedBytes, "byte"), were, count(int64(s.p.MaxMessageSize()), "byte"))
 		case r.Plain && !r.SentAll:
 			s.st.say("The other side left; session ended.")
 		case r.Plain:

@@ -211,3 +211,55 @@ func TestMessagesFromAnotherProgram(t *testing.T) {
 		})
 	}
 }
+
+// TestPlainPeerLongLine: a peer that does not speak the stream protocol (a
+// Peer here, as a browser page) with a small message limit gets one text
+// message per line; a longer line is skipped, counted at the end, and the
+// exit code is 1 although the session ended normally.
+func TestPlainPeerLongLine(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	offerer := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+	offer, err := sdpcompact.Decode(offerer.token())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ufrag, pwd, err := sdpcompact.NewICECredentials()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := peer.New(peer.Config{ICEUfrag: ufrag, ICEPwd: pwd, IncludeLoopback: true, MaxMessageSize: 4096,
+		InterfaceFilter: func(name string) bool { return name == "lo" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	answerSDP, err := p.Answer(ctx, offer.SDP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answerTok, err := sdpcompact.EncodeAnswer(sdpcompact.Description{Type: sdpcompact.Answer, SDP: answerSDP}, offer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	offerer.write(answerTok + "\n")
+	if err := p.WaitOpen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The plain peer speaks first, as a person at a page might; qrtc then
+	// knows it at once instead of after waiting for a HELLO.
+	if err := p.Send(ctx, "hi from a page"); err != nil {
+		t.Fatal(err)
+	}
+	offerer.waitStdout("hi from a page")
+	offerer.write("short\n" + strings.Repeat("y", 5000) + "\nafter\n")
+	for _, want := range []string{"short", "after"} {
+		m, err := p.ReceiveMessage(ctx)
+		if err != nil || m.Binary || string(m.Data) != want {
+			t.Fatalf("the plain peer received %q (binary %v), %v; want the text message %q", m.Data, m.Binary, err, want)
+		}
+	}
+	offerer.closeStdin()
+	offerer.wantExit(1, "1 line (5,001 bytes) was not sent", "4,096 bytes per message")
+}
