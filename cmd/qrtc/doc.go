@@ -11,9 +11,10 @@
 //	alice> (pastes Bob's answer token, or types the path of a photo of it)
 //
 // Both sides then print "connected" and the same verification phrase on
-// stderr; every line of standard input is sent as one message, every message
-// received is printed on stdout, and the end of input ends the session after
-// everything sent has been delivered. The helpers encode, decode, scan and qr
+// stderr; standard input then goes to the other side's standard output and
+// back, byte for byte (package stream), the end of input means "nothing more
+// to send", and qrtc exits 0 once both directions have ended with everything
+// written on the other side. The helpers encode, decode, scan and qr
 // convert between SDP, tokens, QR images and JSON; "qrtc CMD --help" explains
 // each command with an example.
 //

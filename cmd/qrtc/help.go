@@ -40,7 +40,8 @@ Example:
                                    # shows the answer's QR code and token
   alice> (pastes Bob's token, or types the path of a photo of Bob's screen)
   Both sides print "connected" and the same verification phrase; then every
-  line typed is sent to the other side. Ctrl-D leaves.
+  line typed is sent to the other side. Ctrl-D: "I have finished sending";
+  the session ends when both sides have (Ctrl-C leaves at once).
 
 stdout carries only data (the own token, then the messages received, one per
 line); stderr carries everything for people. A message that contains a line
@@ -71,10 +72,11 @@ side's answer from standard input: the token (a token wrapped over several
 lines works too) or the path of an image of the answer's QR code. A bad answer
 typed at a terminal is explained and asked for again; from a pipe it ends qrtc
 with exit code 2. Once connected, both sides print the same verification phrase;
-every further line of standard input is sent as one message and every message
-received is printed on stdout, one per line (line breaks escaped, see
-"qrtc --help"). End of input (Ctrl-D) ends the session after
-everything sent has been delivered.
+standard input then goes to the other side's stdout and the other side's
+input to this stdout, byte for byte (see "qrtc --help" for browser peers).
+End of input (Ctrl-D) means "I have finished sending": qrtc exits once both
+sides have, with exit code 0 only when everything was written on the other
+side. --verify asks whether both screens show the same phrase first.
 
 Example:
   qrtc offer --png offer.png       # then paste the answer, or type: answer.jpg
@@ -98,8 +100,10 @@ the other screen, a screenshot, a PNG) holding its QR code; without OFFER the
 offer is read from standard input. Prints the answer token on stdout (one line)
 and draws it as a QR code on stderr: the other side pastes it into its
 "qrtc offer". Once connected, both sides print the same verification phrase;
-every line of standard input is sent as one message and every message received
-is printed on stdout, one per line (line breaks escaped, see "qrtc --help"). End of input (Ctrl-D) ends the session.
+standard input then goes to the other side's stdout and back, byte for byte.
+End of input (Ctrl-D) means "I have finished sending": qrtc exits once both
+sides have, with exit code 0 only when everything was written on the other
+side.
 
 Example:
   qrtc answer offer.jpg
