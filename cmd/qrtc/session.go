@@ -197,7 +197,6 @@ func (s *session) answerOffer(pos []string, offer sdpcompact.Description, check 
 	if err := s.show(token, "answer", instructions+s.oneScanNote(offer)); err != nil {
 		return err
 	}
-	s.showPhrase()
 	return nil
 }
 
@@ -316,6 +315,11 @@ func (s *session) show(token, kind, instructions string) error {
 	}
 	line := copyLine(instructions, token)
 	caption := fmt.Sprintf("This is your %s (%d characters). %s", kind, len(token), captionText(instructions))
+	if phrase := s.p.Phrase(); phrase != "" {
+		// The answerer knows both descriptions now: the phrase goes beside
+		// the code, where it costs no row of the screen.
+		caption += " Verification phrase: " + phrase + " (the other side must show the same words)."
+	}
 	s.st.showCode(code, caption, line, s.f.noQR, s.f.ascii, 1)
 	if s.f.copy {
 		s.st.copyToClipboard(line)
