@@ -43,6 +43,9 @@ func (s *session) chat() error {
 		}
 		defer sc.restore()
 		screen = sc
+		// Said once the editor reads the terminal: what is typed from now
+		// on is sent (after --verify); what came before is held (input).
+		s.st.say("Check that the other side shows the same phrase. Type lines to send them; Ctrl-D on an empty line when you have finished (the other side can still send); Ctrl-C leaves at once.")
 	}
 	str, err := stream.New(streamConn{s.p}, stream.Config{
 		MaxMessageSize:  s.p.MaxMessageSize(),

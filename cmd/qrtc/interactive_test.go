@@ -59,6 +59,7 @@ func TestInteractivePrompt(t *testing.T) {
 	offerer.waitStderr(regexp.MustCompile(`looks incomplete`))
 	offerer.write(answerTok[50:] + "\n")
 	wantSamePhrase(t, offerer, answerer)
+	offerer.waitStderr(regexp.MustCompile(`Type lines to send them`)) // the chat reads the terminal now
 	offerer.write("typed at a terminal\n")
 	answerer.waitStdout("typed at a terminal")
 	offerer.write("\x04") // Ctrl-D at the start of a line: end of input

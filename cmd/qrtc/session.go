@@ -333,9 +333,6 @@ func (s *session) connectAndChat() error {
 	if err := s.connect(); err != nil {
 		return err
 	}
-	if s.st.inTTY {
-		s.st.say("Check that the other side shows the same phrase. Type lines to send them; Ctrl-D on an empty line when you have finished (the other side can still send); Ctrl-C leaves at once.")
-	}
 	return s.chat()
 }
 
