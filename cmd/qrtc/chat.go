@@ -77,6 +77,9 @@ func (s *session) chat() error {
 		}
 	}
 	var in io.Reader = s.lines
+	if s.skipLine != nil {
+		in = &skipFirst{lines: s.lines, skip: s.skipLine, say: s.st.say}
+	}
 	var out io.Writer = s.st.out
 	if screen != nil {
 		in = screen.input(s, &cs, str.Plain())
@@ -282,4 +285,40 @@ func (s *session) showPhrase() {
 	if phrase := s.p.Phrase(); phrase != "" {
 		s.st.say("Verification phrase: %s (the other side must show the same words; if not, a code was swapped)", phrase)
 	}
+}
+
+// skipFirst drops the first line of a piped input when it is the answer
+// that already came inside the other side's connectivity check (one-scan):
+// a script that pastes the answer then streams must not send the answer.
+// That first line is passed on as its text and "\n" (a "\r\n" ending
+// becomes "\n"); everything after it byte for byte.
+type skipFirst struct {
+	lines *lineReader
+	skip  func(string) bool
+	say   func(format string, args ...any)
+	done  bool
+	rest  []byte
+}
+
+func (f *skipFirst) Read(p []byte) (int, error) {
+	if !f.done {
+		f.done = true
+		l, err := f.lines.line(context.Background())
+		switch {
+		case err != nil:
+			return 0, err
+		case l.err != nil:
+			return 0, l.err
+		case l.tooLong == 0 && f.skip(strings.TrimSpace(l.text)):
+			f.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
+		default:
+			f.rest = []byte(l.text + "\n")
+		}
+	}
+	if len(f.rest) > 0 {
+		n := copy(p, f.rest)
+		f.rest = f.rest[n:]
+		return n, nil
+	}
+	return f.lines.Read(p)
 }

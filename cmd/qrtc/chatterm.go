@@ -106,19 +106,22 @@ func (s *session) enterChatMode() (*screen, error) {
 	// signals (ISIG), and output processing (OPOST) stays on, so that lines
 	// written to stderr elsewhere keep their carriage returns.
 	chat.Lflag &^= unix.ICANON | unix.ECHO | unix.ECHONL | unix.IEXTEN
-	chat.Iflag &^= unix.ICRNL | unix.INLCR | unix.IGNCR | unix.IXON | unix.ISTRIP | unix.BRKINT | unix.PARMRK
+	// ICRNL stays: Enter gives "\n", which the editor takes as Enter too,
+	// and which also ends a line that an earlier prompt was still reading.
+	chat.Iflag &^= unix.INLCR | unix.IGNCR | unix.IXON | unix.ISTRIP | unix.BRKINT | unix.PARMRK
 	chat.Cc[unix.VMIN], chat.Cc[unix.VTIME] = 1, 0
 	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &chat); err != nil {
 		return nil, failf(exitNoConnect, "run qrtc with standard input from a file or pipe instead", "qrtc: cannot set up the terminal for the chat: %v", err)
 	}
 	sc := &screen{st: s.st, fd: fd, old: old}
 	// Out of canonical mode, everything typed so far can be read at once.
-	var pre []byte
+	pre := s.lines.ready()
 	if n, err := unix.IoctlGetInt(fd, unix.TIOCINQ); err == nil && n > 0 {
 		buf := make([]byte, n)
-		for len(pre) < n {
-			m, err := s.lines.Read(buf[:n-len(pre)])
+		for got := 0; got < n; {
+			m, err := s.lines.Read(buf[:n-got])
 			pre = append(pre, buf[:m]...)
+			got += m
 			if err != nil {
 				break
 			}
@@ -190,7 +193,7 @@ func (sc *screen) input(s *session, cs *chatState, plain bool) io.Reader {
 	sc.in.pre, sc.in.release = []byte(text), true
 	sc.in.mu.Unlock()
 	sc.t.SetPrompt("you: ")
-	return &editor{t: sc.t, ended: func() {
+	return &editor{t: sc.t, skip: s.skipLine, say: s.st.say, ended: func() {
 		sc.t.SetPrompt("")
 		switch {
 		case plain:
@@ -237,6 +240,8 @@ type editor struct {
 	pending []byte
 	eof     bool
 	ended   func()
+	skip    func(line string) bool // lines not to send (session.skipLine)
+	say     func(format string, args ...any)
 }
 
 func (e *editor) Read(p []byte) (int, error) {
@@ -255,6 +260,10 @@ func (e *editor) Read(p []byte) (int, error) {
 		}
 		if err != nil {
 			return 0, err
+		}
+		if e.skip != nil && e.skip(strings.TrimSpace(line)) {
+			e.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
+			continue
 		}
 		e.pending = append(e.pending[:0], line...)
 		e.pending = append(e.pending, '\n')

@@ -45,6 +45,9 @@ type lineReader struct {
 	reqs chan readRequest
 	stop chan struct{}
 	once sync.Once
+
+	mu      sync.Mutex
+	pending chan readResult // the reply to a request its caller gave up on (ctx), for the next one
 }
 
 // readRequest asks the reading goroutine for a line (n == 0) or for up to
@@ -97,21 +100,74 @@ func (lr *lineReader) loop(r io.Reader) {
 	}
 }
 
-// ask sends a request and waits for its result, or for ctx.
+// ask sends a request and waits for its result, or for ctx. A caller that
+// gives up leaves the reply for the next caller, so that nothing read is
+// lost: a line asked for at a prompt that another event ended is the next
+// line of the chat. A line that reaches a caller that asked for bytes comes
+// as the line and "\n".
 func (lr *lineReader) ask(ctx context.Context, n int) (readResult, error) {
-	req := readRequest{n: n, reply: make(chan readResult, 1)}
-	select {
-	case lr.reqs <- req:
-	case <-lr.stop:
-		return readResult{}, io.ErrClosedPipe
-	case <-ctx.Done():
-		return readResult{}, ctx.Err()
+	lr.mu.Lock()
+	reply := lr.pending
+	lr.pending = nil
+	lr.mu.Unlock()
+	if reply == nil {
+		req := readRequest{n: n, reply: make(chan readResult, 1)}
+		select {
+		case lr.reqs <- req:
+		case <-lr.stop:
+			return readResult{}, io.ErrClosedPipe
+		case <-ctx.Done():
+			return readResult{}, ctx.Err()
+		}
+		reply = req.reply
 	}
 	select {
-	case res := <-req.reply:
+	case res := <-reply:
+		if n > 0 && res.data == nil && res.err == nil {
+			l := res.line
+			if l.err != nil {
+				return readResult{err: l.err}, nil
+			}
+			res.data = []byte(l.text + "\n")
+			if len(res.data) > n {
+				// A caller that wants fewer bytes gets the rest next time.
+				rest := make(chan readResult, 1)
+				rest <- readResult{data: res.data[n:]}
+				lr.mu.Lock()
+				lr.pending = rest
+				lr.mu.Unlock()
+				res.data = res.data[:n]
+			}
+		}
 		return res, nil
 	case <-ctx.Done():
+		lr.mu.Lock()
+		lr.pending = reply
+		lr.mu.Unlock()
 		return readResult{}, ctx.Err()
+	}
+}
+
+// ready returns what a request given up on has read, without waiting, or
+// nil when there is none or it is still reading.
+func (lr *lineReader) ready() []byte {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	if lr.pending == nil {
+		return nil
+	}
+	select {
+	case res := <-lr.pending:
+		lr.pending = nil
+		if res.data != nil {
+			return res.data
+		}
+		if res.line.err == nil {
+			return []byte(res.line.text + "\n")
+		}
+		return nil
+	default:
+		return nil
 	}
 }
 

@@ -58,8 +58,9 @@ func TestOneScanTwoAnswerers(t *testing.T) {
 	wantSamePhrase(t, offerer, winner)
 	loser.wantExit(1, "the offer was already answered", "another answer first", "ask for a new offer")
 	offerer.closeStdin()
+	winner.closeStdin()
 	offerer.wantExit(0)
-	winner.waitStderr(regexp.MustCompile(`other side left`))
+	winner.waitStderr(regexp.MustCompile(`^Session ended: everything sent was delivered`))
 	winner.wantExit(0)
 }
 
