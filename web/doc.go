@@ -28,7 +28,8 @@
 // The codec's calls, on globalThis.qrtcCodec, each return {value} or
 // {error}: encode(type, sdp), encodeAnswer(answerSDP, offerSDP) (tagged with
 // its offer), decode(tokenOrLink), checkAnswer(token, offerSDP),
-// phrase(localSDP, remoteSDP), link(baseURL, token). The scanner's, on
+// phrase(localSDP, remoteSDP), link(baseURL, token),
+// oneScanAnswer(offerSDP, answerSDP). The scanner's, on
 // globalThis.qrtcScan in the worker: frame(rgba, width, height, thorough),
 // file(bytes) and svg(text).
 //
@@ -49,7 +50,11 @@
 //
 // "Start a session" makes an offer; reading an offer (camera, photo, paste
 // or a link's fragment) answers it and shows the answer; reading the answer
-// to the page's own offer connects. A page opened at a link
+// to the page's own offer connects. When the offer carries the one-scan
+// flag (package onescan), the page's answer takes one-scan ICE credentials
+// (codec call oneScanAnswer, onescan.AnswerSDP, before setLocalDescription),
+// so that qrtc offer connects from the page's first connectivity check,
+// with no answer carried back; the answer code is shown all the same. A page opened at a link
 // "https://.../#QRTC1O..." (sdpcompact.Link, what qrtc offer --link draws)
 // goes straight to answering. The page waits for the other side as long as it
 // stays open: it never gives up on a "failed" connection state, which
@@ -66,8 +71,8 @@
 // any other hook is ignored, so a crafted link cannot read a page's codes or
 // drive it), the page POSTs every event to URL+"event" as JSON
 // {"kind": ..., "value": ...} (kinds: loaded, state, status, token, read,
-// camera, scanner, scan, connection, ice, open, phrase, message, closed,
-// error, offline) and long-polls URL+"command" for commands, each JSON
+// onescan, camera, scanner, scan, connection, ice, open, phrase, message,
+// closed, error, offline) and long-polls URL+"command" for commands, each JSON
 // with one field: {"paste": text}, {"send": text}, {"click": element id},
 // {"frames": [image data URLs]} (what the camera shows from then on, for
 // browsers without a file camera), {"hash": fragment}, {"reload": true}.

@@ -282,7 +282,7 @@
     }
     $("token").value = token;
     $("token-size").textContent = "(" + token.length + " characters)";
-    $("mine").hidden = false;
+    $("mine").hidden = app.dataset.state === "connected"; // a one-scan answer can connect first
     $("share").hidden = !navigator.share;
     $("share").dataset.text = content;
     $("mine-hint").textContent = kind === "offer"
@@ -317,13 +317,37 @@
     status("Answering…");
     p.addEventListener("datachannel", (e) => wire(e.channel));
     await p.setRemoteDescription({ type: "offer", sdp: sdp });
-    await p.setLocalDescription(await p.createAnswer());
+    const answer = await p.createAnswer();
+    // An offer from a maker that takes one-scan answers (a=qrtc-one-scan,
+    // package onescan): this page's ICE credentials carry its answer inside
+    // its first connectivity check, so the other side may connect without
+    // reading the answer code. Where that cannot be, answer the ordinary way.
+    let oneScan = false;
+    let local = { type: "answer", sdp: answer.sdp };
+    try {
+      local = { type: "answer", sdp: call("oneScanAnswer", sdp, answer.sdp) };
+      oneScan = true;
+    } catch (e) { /* not a one-scan offer, or an answer it cannot describe */ }
+    try {
+      await p.setLocalDescription(local);
+    } catch (e) {
+      if (!oneScan) throw e;
+      oneScan = false; // this browser refused the credentials: the ordinary way
+      await p.setLocalDescription(answer);
+    }
+    report("onescan", oneScan);
     await gathered(p);
     if (p !== pc) return;
     await showOwn(call("encodeAnswer", p.localDescription.sdp, sdp), "answer");
     $("start").hidden = true;
     $("read").hidden = true;
-    status("Waiting for the other side to read your answer and connect.");
+    if (app.dataset.state === "connected") return;
+    if (oneScan) {
+      $("mine-hint").textContent = "The other side may connect without this answer, from this page's first connectivity check. If it does not, show it this answer.";
+      status("Waiting for the other side to connect (or to read your answer).");
+    } else {
+      status("Waiting for the other side to read your answer and connect.");
+    }
   }
 
   async function acceptAnswer(text, sdp) {

@@ -1,7 +1,7 @@
 //go:build js && wasm
 
 // Command codec is the page's codec, compiled to WebAssembly: the same
-// sdpcompact and phrase code as the qrtc command, exposed to the page's
+// sdpcompact, onescan and phrase code as the qrtc command, exposed to the page's
 // JavaScript as globalThis.qrtcCodec. It is all the page needs before it is
 // usable; drawing and reading QR codes (package qr) is in command scan, which
 // loads in a worker when needed. See package web for the calls.
@@ -12,18 +12,20 @@ import (
 	"fmt"
 	"syscall/js"
 
+	"github.com/qrtc/qrtc/onescan"
 	"github.com/qrtc/qrtc/phrase"
 	"github.com/qrtc/qrtc/sdpcompact"
 )
 
 func main() {
 	api := map[string]any{
-		"encode":       js.FuncOf(encode),
-		"encodeAnswer": js.FuncOf(encodeAnswer),
-		"decode":       js.FuncOf(decode),
-		"checkAnswer":  js.FuncOf(checkAnswer),
-		"phrase":       js.FuncOf(derivePhrase),
-		"link":         js.FuncOf(link),
+		"encode":        js.FuncOf(encode),
+		"encodeAnswer":  js.FuncOf(encodeAnswer),
+		"decode":        js.FuncOf(decode),
+		"checkAnswer":   js.FuncOf(checkAnswer),
+		"phrase":        js.FuncOf(derivePhrase),
+		"link":          js.FuncOf(link),
+		"oneScanAnswer": js.FuncOf(oneScanAnswer),
 	}
 	js.Global().Set("qrtcCodec", js.ValueOf(api))
 	if ready := js.Global().Get("qrtcCodecReady"); ready.Type() == js.TypeFunction {
@@ -107,4 +109,11 @@ func derivePhrase(_ js.Value, args []js.Value) any {
 // link(base, token) -> {value: "https://host/path#TOKEN"}
 func link(_ js.Value, args []js.Value) any {
 	return result(sdpcompact.Link(arg(args, 0), arg(args, 1)))
+}
+
+// oneScanAnswer(offerSDP, answerSDP) -> {value: answerSDP with one-scan
+// credentials} or {error} when the offer has no one-scan flag or the answer
+// cannot be described (onescan.AnswerSDP): answer the ordinary way then.
+func oneScanAnswer(_ js.Value, args []js.Value) any {
+	return result(onescan.AnswerSDP(arg(args, 0), arg(args, 1)))
 }
