@@ -75,7 +75,8 @@
 // closed, error, offline) and long-polls URL+"command" for commands, each JSON
 // with one field: {"paste": text}, {"send": text}, {"click": element id},
 // {"frames": [image data URLs]} (what the camera shows from then on, for
-// browsers without a file camera), {"hash": fragment}, {"reload": true}.
+// browsers without a file camera), {"photo": image data URL} (the file
+// chosen in the photo input), {"hash": fragment}, {"reload": true}.
 // A command does what a person would: paste fills the text box and submits
 // it, send types a message and submits it.
 package web

@@ -653,6 +653,13 @@
         $("send-form").requestSubmit();
       } else if (c.click) {
         $(c.click).click();
+      } else if (c.photo) {
+        // A file chosen in the photo input, as a person's file picker gives it.
+        const blob = await (await fetch(c.photo)).blob();
+        const dt = new DataTransfer();
+        dt.items.add(new File([blob], "photo", { type: blob.type }));
+        $("photo").files = dt.files;
+        $("photo").dispatchEvent(new Event("change", { bubbles: true }));
       } else if (c.frames) {
         testFrames = c.frames;
       } else if (c.hash) {
