@@ -60,7 +60,10 @@ func TestNATCodes(t *testing.T) {
 			if _, err := answer.stdout.wait(func(s string) bool { return s == "over the code" }, time.Minute); err != nil {
 				t.Fatalf("the message did not arrive: %v\n%s", err, answer.transcript())
 			}
+			// End of input is a half-close: each side exits once both
+			// directions have ended.
 			offer.stdin.Close()
+			answer.stdin.Close()
 			for _, p := range []*proc{offer, answer} {
 				if code, err := p.exitCode(time.Minute); err != nil || code != 0 {
 					t.Errorf("%s: exit %d, %v\n%s", p.name, code, err, p.transcript())
