@@ -242,7 +242,9 @@ func TestPageWithCLI(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
 			h, _ := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
-			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
+			// --no-one-scan: the answer code is what connects (TestPageOneScan
+			// tests the page's one-scan answer).
+			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
 			offer, err := q.line(ctx)
 			if err != nil {
 				t.Fatal(err)
@@ -341,7 +343,8 @@ func TestPageLate(t *testing.T) {
 			case tc.pageOffers:
 				pageOffersCLIAnswers(t, ctx, h, nsB, lateDelay)
 			default:
-				q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
+				// --no-one-scan: the late answer code is what connects.
+				q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
 				offer, err := q.line(ctx)
 				if err != nil {
 					t.Fatal(err)
