@@ -37,3 +37,11 @@ var wordList = [256]string{
 	"tomato", "tractor", "trumpet", "tulip", "turtle", "umbrella", "valley", "velvet",
 	"violin", "volcano", "wagon", "walnut", "whale", "willow", "window", "zebra",
 }
+
+// Words returns the 256 words of the phrase in their fixed order: word i
+// stands for the byte value i. Other formats that spell bytes as words for
+// people (the short codes of package rendezvous) use the same list, so a
+// person meets one vocabulary. The list never changes order.
+func Words() [256]string {
+	return wordList
+}
