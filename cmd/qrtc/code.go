@@ -208,15 +208,23 @@ func readCode(ctx context.Context, st *stdio, text string, lines *lineReader) (r
 		return code, nil
 	}
 	for {
-		st.say("Type the code the other side gave you (like 4821-guitar-orange; the first letters of a word are enough), then press Enter:")
-		l, err := lines.line(ctx)
-		if err != nil {
-			return rendezvous.Code{}, err
+		st.say("Type the code the other side gave you (like 4821-guitar-orange; Tab completes a word, and its first letters are enough), then press Enter:")
+		text, edited, err := promptCodeLine(ctx, st, lines, "code: ")
+		if !edited {
+			var l line
+			l, err = lines.line(ctx)
+			if err == nil && l.err != nil {
+				err = l.err
+			}
+			text = l.text
 		}
-		if l.err != nil {
+		if ctx.Err() != nil {
+			return rendezvous.Code{}, ctx.Err()
+		}
+		if err != nil {
 			return rendezvous.Code{}, failf(exitBadInput, "type the code the other side's qrtc shows", "%w: no code was typed", errNoInput)
 		}
-		code, err := rendezvous.ParseCode(l.text)
+		code, err := rendezvous.ParseCode(text)
 		if err == nil {
 			return code, nil
 		}

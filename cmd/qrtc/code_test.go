@@ -335,3 +335,57 @@ func TestCodeSendReceive(t *testing.T) {
 		})
 	}
 }
+
+// TestCodeTabCompletion types a code at the prompt on a terminal with each
+// word cut to its shortest unique start and completed with Tab: the screen
+// shows the whole words, and the code finds the other side.
+func TestCodeTabCompletion(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // inherited by the terminal's qrtc
+	sw := privateSwarm(t)
+	offerer := startCode(t, nil, "offer", codeArgs(sw, "offer", "--code")...)
+	code := offerer.code()
+	parts := strings.Split(code, "-")
+	answerer := startOnTerminal(t, "answer", codeArgs(sw, "answer", "--code")...)
+	at := answerer.screen.wait(t, regexp.MustCompile(`code: `), 0)
+	answerer.typeKeys(parts[0] + "-")
+	for i, w := range parts[1:] {
+		n := 1
+		for len(rendezvous.Completions(w[:n])) > 1 {
+			n++
+		}
+		answerer.typeKeys(w[:n] + "\t")
+		at = answerer.screen.wait(t, regexp.MustCompile(regexp.QuoteMeta(w)), at)
+		if i < len(parts)-2 {
+			answerer.typeKeys("-")
+		}
+	}
+	answerer.typeKeys("\r")
+	answerer.screen.wait(t, regexp.MustCompile(`connected`), at)
+	offerer.waitStderr(regexp.MustCompile(`^connected`))
+}
+
+func TestCompleteCodeWord(t *testing.T) {
+	for _, c := range []struct {
+		line    string
+		pos     int
+		key     rune
+		want    string
+		wantPos int
+		ok      bool
+	}{
+		{"4821-guit", 9, '\t', "4821-guitar", 11, true},
+		{"4821-GUIT", 9, '\t', "4821-guitar", 11, true},
+		{"4821-guitar-oran", 16, '\t', "4821-guitar-orange", 18, true},
+		{"4821-guit-orange", 9, '\t', "4821-guitar-orange", 11, true},
+		{"4821-b", 6, '\t', "4821-b", 6, true}, // many words start with b: no common start beyond it
+		{"482", 3, '\t', "", 0, false},         // the number
+		{"4821-", 5, '\t', "", 0, false},       // nothing typed yet
+		{"4821-xq", 7, '\t', "", 0, false},     // no such word
+		{"4821-guit", 9, 'a', "", 0, false},    // not Tab
+	} {
+		got, gotPos, ok := completeCodeWord(c.line, c.pos, c.key)
+		if got != c.want || gotPos != c.wantPos || ok != c.ok {
+			t.Errorf("completeCodeWord(%q, %d, %q) = %q, %d, %v; want %q, %d, %v", c.line, c.pos, c.key, got, gotPos, ok, c.want, c.wantPos, c.ok)
+		}
+	}
+}
