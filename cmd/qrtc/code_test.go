@@ -60,44 +60,8 @@ func startCode(t *testing.T, ns *netns.Namespace, name string, args ...string) *
 	} else {
 		cmd = exec.Command(qrtcBin, args...)
 	}
-	p := &proc{t: t, name: name, cmd: cmd, stderr: newLineLog(), stdout: newLineLog(), exited: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), "NO_COLOR=1", "XDG_CACHE_HOME="+t.TempDir())
-	var err error
-	if p.stdin, err = p.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	var readers sync.WaitGroup
-	rOut, err := p.cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	rErr, err := p.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	readers.Add(2)
-	go collect(rOut, p.stdout, &readers)
-	go collect(rErr, p.stderr, &readers)
-	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("starting %q: %v", p.cmd.Args, err)
-	}
-	go func() {
-		readers.Wait()
-		p.err = p.cmd.Wait()
-		close(p.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-p.exited:
-		default:
-			p.cmd.Process.Kill()
-			<-p.exited
-		}
-		if t.Failed() {
-			t.Logf("%s stderr:\n%s", p.name, strings.Join(p.stderr.all(), "\n"))
-		}
-	})
-	return p
+	cmd.Env = []string{"XDG_CACHE_HOME=" + t.TempDir()}
+	return startCmd(t, name, cmd, nil, nil, nil)
 }
 
 // codeRE matches a code as qrtc prints it on stdout.

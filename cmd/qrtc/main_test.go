@@ -120,8 +120,16 @@ func startQRTC(t *testing.T, name string, out io.Writer, args ...string) *proc {
 // input: the process reads tty and the test types into ttyIn.
 func startProc(t *testing.T, name string, out io.Writer, tty *os.File, ttyIn io.WriteCloser, args ...string) *proc {
 	t.Helper()
-	p := &proc{t: t, name: name, cmd: exec.Command(qrtcBin, args...), stderr: newLineLog(), exited: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	return startCmd(t, name, exec.Command(qrtcBin, args...), out, tty, ttyIn)
+}
+
+// startCmd is startProc for a command the caller made (qrtc inside a
+// network namespace, say); variables in cmd.Env are added to the test's
+// environment.
+func startCmd(t *testing.T, name string, cmd *exec.Cmd, out io.Writer, tty *os.File, ttyIn io.WriteCloser) *proc {
+	t.Helper()
+	p := &proc{t: t, name: name, cmd: cmd, stderr: newLineLog(), exited: make(chan struct{})}
+	p.cmd.Env = append(append(os.Environ(), "NO_COLOR=1"), cmd.Env...)
 	var err error
 	if tty != nil {
 		p.cmd.Stdin, p.stdin = tty, ttyIn
@@ -147,7 +155,7 @@ func startProc(t *testing.T, name string, out io.Writer, tty *os.File, ttyIn io.
 	readers.Add(1)
 	go collect(r, p.stderr, &readers)
 	if err := p.cmd.Start(); err != nil {
-		t.Fatalf("starting %s %q: %v", qrtcBin, args, err)
+		t.Fatalf("starting %q: %v", p.cmd.Args, err)
 	}
 	go func() {
 		readers.Wait()
