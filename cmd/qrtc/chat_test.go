@@ -275,3 +275,25 @@ func TestVerify(t *testing.T) {
 		})
 	}
 }
+
+// TestCtrlDBeforeConnecting: Ctrl-D typed while the session still connects
+// is not acted on later, nor dropped silently: the person is told it was
+// ignored, the chat goes on, and Ctrl-D on both sides then ends it.
+func TestCtrlDBeforeConnecting(t *testing.T) {
+	t.Parallel()
+	a, b, _ := terminalPair(t, true, "\x04")
+	at := a.screen.wait(t, regexp.MustCompile(`Ctrl-D typed before the connection opened was ignored`), 0)
+	bt := b.screen.wait(t, regexp.MustCompile(`Type lines to send them`), 0)
+	b.typeKeys("still there?\r")
+	at = a.screen.wait(t, regexp.MustCompile(`them: still there\?`), at)
+	a.typeKeys("yes\r")
+	bt = b.screen.wait(t, regexp.MustCompile(`them: yes`), bt)
+	if strings.Contains(b.screen.String(), "finished sending") {
+		t.Fatalf("the Ctrl-D typed before connecting ended the offer side's sending:\n%s", b.screen.String())
+	}
+	a.typeKeys("\x04")
+	b.screen.wait(t, regexp.MustCompile(`The other side has finished sending`), bt)
+	b.typeKeys("\x04")
+	a.wantExit(0)
+	b.wantExit(0)
+}

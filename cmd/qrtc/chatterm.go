@@ -110,12 +110,15 @@ func (s *session) enterChatMode() (*screen, error) {
 	// and which also ends a line that an earlier prompt was still reading.
 	chat.Iflag &^= unix.INLCR | unix.IGNCR | unix.IXON | unix.ISTRIP | unix.BRKINT | unix.PARMRK
 	chat.Cc[unix.VMIN], chat.Cc[unix.VTIME] = 1, 0
+	// Lines ended with Enter or Ctrl-D while the session connected are
+	// taken first, in canonical mode, where Ctrl-D reads as the end of
+	// input: out of it, Linux leaves a NUL byte in its place.
+	pre := s.takeTypedLines(fd)
 	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &chat); err != nil {
 		return nil, failf(exitNoConnect, "run qrtc with standard input from a file or pipe instead", "qrtc: cannot set up the terminal for the chat: %v", err)
 	}
 	sc := &screen{st: s.st, fd: fd, old: old}
-	// Out of canonical mode, everything typed so far can be read at once.
-	pre := s.lines.ready()
+	// Out of canonical mode, the rest (a line not yet ended) can be read at once.
 	if n, err := unix.IoctlGetInt(fd, unix.TIOCINQ); err == nil && n > 0 {
 		buf := make([]byte, n)
 		for got := 0; got < n; {
@@ -149,6 +152,31 @@ func (s *session) enterChatMode() (*screen, error) {
 	}
 	sc.t.SetBracketedPasteMode(true)
 	return sc, nil
+}
+
+// takeTypedLines reads, without waiting, what was typed at the terminal fd
+// (still in canonical mode) while the session connected, line by line: the
+// answer to a prompt given up on, and every line since ended with Enter or
+// Ctrl-D. Each Ctrl-D becomes byte 4 in what it returns.
+func (s *session) takeTypedLines(fd int) []byte {
+	pre := s.lines.ready()
+	buf := make([]byte, 64<<10)
+	// A terminal that hung up reads as ended forever: the cap stops that.
+	for range 1024 {
+		fds := []unix.PollFd{{Fd: int32(fd), Events: unix.POLLIN}}
+		n, err := unix.Poll(fds, 0)
+		if err != nil || n == 0 || fds[0].Revents&unix.POLLIN == 0 || fds[0].Revents&(unix.POLLHUP|unix.POLLERR) != 0 {
+			return pre
+		}
+		m, err := s.lines.Read(buf)
+		pre = append(pre, buf[:m]...)
+		if m == 0 && errors.Is(err, io.EOF) {
+			pre = append(pre, 4)
+		} else if err != nil {
+			return pre
+		}
+	}
+	return pre
 }
 
 // restore puts the terminal and stderr back as they were.

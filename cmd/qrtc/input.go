@@ -149,7 +149,8 @@ func (lr *lineReader) ask(ctx context.Context, n int) (readResult, error) {
 }
 
 // ready returns what a request given up on has read, without waiting, or
-// nil when there is none or it is still reading.
+// nil when there is none or it is still reading. The end of input (at a
+// terminal, Ctrl-D) comes as byte 4.
 func (lr *lineReader) ready() []byte {
 	lr.mu.Lock()
 	defer lr.mu.Unlock()
@@ -159,11 +160,14 @@ func (lr *lineReader) ready() []byte {
 	select {
 	case res := <-lr.pending:
 		lr.pending = nil
-		if res.data != nil {
+		switch {
+		case res.data != nil:
 			return res.data
-		}
-		if res.line.err == nil {
+		case res.line.err == nil:
 			return []byte(res.line.text + "\n")
+		case errors.Is(res.line.err, io.EOF):
+			// At a terminal, Ctrl-D: kept as the byte it was typed as.
+			return []byte{4}
 		}
 		return nil
 	default:
