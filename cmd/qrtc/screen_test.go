@@ -347,9 +347,28 @@ func TestScreenASCII(t *testing.T) {
 	}
 }
 
+// phraseOnScreenRE finds the verification phrase in a screen's text with
+// the code's cells taken out (see screenWords).
+var phraseOnScreenRE = regexp.MustCompile(`Verification phrase: ([a-z]+ [a-z]+ [a-z]+ [a-z]+) \(the other side`)
+
+// screenWords is the text of a screen without the code's half blocks, its
+// words joined by single spaces: a caption beside the code reads on.
+func screenWords(screen string) string {
+	var words []string
+	for _, w := range strings.Fields(screen) {
+		if strings.Trim(w, "▀▄█") != "" {
+			words = append(words, w)
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // TestScreenAnswerAndWaiting: the answer side fits 80x24 too, with its
-// token as the copy line and a waiting line that says for how long; the
-// offer side, once the answer is pasted, says it connects for up to 30 s.
+// token as the copy line, the verification phrase beside its code and a
+// waiting line that says for how long; the offer side shows the same phrase
+// as soon as it has the answer, before the connection opens (with an
+// answer whose maker is gone it never opens), and says it connects for up
+// to 30 s.
 func TestScreenAnswerAndWaiting(t *testing.T) {
 	t.Parallel()
 	offerer := startQRTC(t, "offer", nil, "offer", "--stun", "none", "--loopback", "--interface", "lo", "--ipv4", "--no-qr")
@@ -365,6 +384,21 @@ func TestScreenAnswerAndWaiting(t *testing.T) {
 		savePNG(t, img)
 		t.Fatalf("decoding a rendering of the answer's screen: %q, %v; want %q\n%s", got, err, m[1], plain)
 	}
+	// The answer side knows both descriptions: its phrase is on the screen
+	// while it waits, and the offer side shows the same one, then connects.
+	pm := phraseOnScreenRE.FindStringSubmatch(screenWords(plain))
+	if pm == nil {
+		t.Fatalf("no verification phrase on the answer's screen while it waits:\n%s", plain)
+	}
+	offerer.write(m[1] + "\n")
+	early := offerer.waitStderr(regexp.MustCompile(`^Verification phrase: `))
+	if !strings.Contains(early, "Verification phrase: "+pm[1]+" (") {
+		t.Errorf("the offer side shows %q; the answer side's screen shows the phrase %q", early, pm[1])
+	}
+	if got := offerer.phrase(); got != pm[1] {
+		t.Errorf("connected with the phrase %q; the answer side showed %q", got, pm[1])
+	}
+	offerer.kill()
 
 	// An answer whose maker is gone: the offer side connects, and says
 	// for how long it will try.
@@ -377,7 +411,10 @@ func TestScreenAnswerAndWaiting(t *testing.T) {
 	if out, err := exec.Command("tmux", "-S", tm2.sock, "send-keys", answer, "Enter").CombinedOutput(); err != nil {
 		t.Fatalf("tmux send-keys: %v\n%s", err, out)
 	}
-	tm2.waitFor(regexp.MustCompile(`Connecting to the other side, up to 30 s \(0:[0-3]\d left\)`))
+	screen := tm2.waitFor(regexp.MustCompile(`Connecting to the other side, up to 30 s \(0:[0-3]\d left\)`))
+	if !phraseOnScreenRE.MatchString(screenWords(screen)) || strings.Contains(screen, "connected") {
+		t.Errorf("want the verification phrase on the offer side's screen before the connection opens; it shows:\n%s", screen)
+	}
 }
 
 // TestCopyToClipboard: --copy puts the copy line on the clipboard of a

@@ -92,6 +92,7 @@ func (s *session) offerAndAccept(instructions string) error {
 		return s.waitError(err, "no answer")
 	}
 	if oneScan {
+		s.showPhrase()
 		return nil
 	}
 	s.remoteSDP = answer.SDP
@@ -102,6 +103,7 @@ func (s *session) offerAndAccept(instructions string) error {
 		if errors.Is(err, peer.ErrAnswered) {
 			// Another answer came in a check meanwhile: connect with it.
 			s.st.say("The pasted answer is not used: %v.", err)
+			s.showPhrase()
 			return nil
 		}
 		return failf(exitBadInput, "ask the other side to answer again", "qrtc: cannot use this answer: %w", err)
