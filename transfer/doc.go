@@ -25,9 +25,10 @@
 //     would be the same file on macOS and Windows file systems); the later
 //     one is refused;
 //   - a symbolic link's target is relative, stays inside the folder and
-//     passes through no other link of the same transfer (which the system
-//     would follow before a later ".."), and no entry lies beneath a
-//     symbolic link of the same transfer;
+//     passes through no other link, of the same transfer or already in the
+//     folder (which the system would follow before a later ".."); a link
+//     does not lie beneath a link already in the folder, and no entry lies
+//     beneath a symbolic link of the same transfer;
 //   - no name ends in ".qrtc-part", the suffix of the temporary files.
 //
 // A refused name is skipped and reported; the rest of the transfer goes on.

@@ -79,8 +79,8 @@ func FuzzCheckName(f *testing.F) {
 }
 
 // FuzzReceive feeds a receiver a sequence of messages (each one prefixed
-// by its length byte in the fuzz input): it never panics or hangs, and
-// writes nothing beside its folder.
+// by its length byte in the fuzz input): it never panics or hangs, writes
+// nothing beside its folder, and leaves no link there that leads out.
 func FuzzReceive(f *testing.F) {
 	seed := func(msgs ...any) []byte {
 		var b []byte
@@ -129,5 +129,6 @@ func FuzzReceive(f *testing.F) {
 		if list, _ := os.ReadDir(parent); len(list) != 1 {
 			t.Fatalf("the receiver wrote beside its folder: %d entries in the parent", len(list))
 		}
+		linksStayInside(t, dst)
 	})
 }

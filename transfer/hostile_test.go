@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -172,6 +174,7 @@ func TestHostileSender(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(dst, "good")); err != nil || fi.Mode().Perm() != 0o755 {
 		t.Errorf("good: %v, %v; want mode 0755", fi.Mode(), err)
 	}
+	linksStayInside(t, dst, "out")
 }
 
 // TestReceiverRefusesBadOrder: DATA out of order or beyond the manifest is
@@ -226,4 +229,87 @@ func TestVersionMismatch(t *testing.T) {
 	if m, err := parse(msg); err != nil || !strings.Contains(m.(errorMsg).reason, "version 2") {
 		t.Errorf("the receiver answered %v (%v), want an ERROR naming the version", m, err)
 	}
+}
+
+// TestLinkThroughLinkInFolder: links already in the receiving folder (an
+// earlier transfer's, or the user's own) count as links too. A first
+// transfer leaves t/b -> "." (harmless); a second one, which alone would
+// look harmless to a textual check, sends links through it and through the
+// user's own "here -> .": each of them would point outside the folder, and
+// each is refused.
+func TestLinkThroughLinkInFolder(t *testing.T) {
+	parent := t.TempDir()
+	dst := filepath.Join(parent, "in")
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(".", filepath.Join(dst, "here")); err != nil {
+		t.Fatal(err)
+	}
+	first, second := filepath.Join(t.TempDir(), "t"), filepath.Join(t.TempDir(), "t")
+	for _, l := range []struct{ target, name string }{
+		{".", filepath.Join(first, "b")},
+		{"b/../..", filepath.Join(second, "x")},    // t/b/.. is the folder itself: x leads to its parent
+		{"../here/..", filepath.Join(second, "y")}, // here/.. is the folder's parent
+		{"../..", filepath.Join(second, "b", "z")}, // t/b/z is really t/z: its ../.. is the parent
+		{"ok", filepath.Join(second, "fine")},
+	} {
+		if err := os.MkdirAll(filepath.Dir(l.name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(l.target, l.name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if sent, recv := transferPipe(t, []string{first}, ReceiveOptions{Dir: dst}, SendOptions{}); sent.err != nil || recv.err != nil {
+		t.Fatalf("the first transfer: Send: %v; Receive: %v", sent.err, recv.err)
+	}
+	_, recv := transferPipe(t, []string{second}, ReceiveOptions{Dir: dst}, SendOptions{})
+	if !errors.Is(recv.err, ErrIncomplete) {
+		t.Errorf("the second transfer: Receive: %v, want ErrIncomplete", recv.err)
+	}
+	var refused []string
+	for _, p := range recv.rep.Problems {
+		refused = append(refused, p.Name)
+		t.Logf("refused %q: %s", p.Name, p.Reason)
+	}
+	sort.Strings(refused)
+	if want := []string{"t/b", "t/b/z", "t/x", "t/y"}; strings.Join(refused, "|") != strings.Join(want, "|") {
+		t.Errorf("the second transfer refused %q, want %q", refused, want)
+	}
+	if target, err := os.Readlink(filepath.Join(dst, "t", "fine")); err != nil || target != "ok" {
+		t.Errorf("t/fine: a link to %q (%v), want to \"ok\"", target, err)
+	}
+	linksStayInside(t, dst)
+}
+
+// linksStayInside fails when a symbolic link beneath dir, other than the
+// user's own links named in mine, resolves (through every link on its way,
+// or as far as its target exists) to a place outside dir.
+func linksStayInside(t testing.TB, dir string, mine ...string) {
+	t.Helper()
+	root, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inside := func(p string) bool { return p == root || strings.HasPrefix(p, root+string(filepath.Separator)) }
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if rel, _ := filepath.Rel(dir, p); err != nil || d.Type()&fs.ModeSymlink == 0 || slices.Contains(mine, rel) {
+			return nil
+		}
+		to, err := filepath.EvalSymlinks(p)
+		if err != nil { // a dangling link: resolve its folder, then its target as text
+			target, _ := os.Readlink(p)
+			folder, ferr := filepath.EvalSymlinks(filepath.Dir(p))
+			if ferr != nil || filepath.IsAbs(target) {
+				t.Errorf("%s: a link to %q that cannot be followed", p, target)
+				return nil
+			}
+			to = filepath.Join(folder, target)
+		}
+		if !inside(to) {
+			t.Errorf("%s: a link that leads to %s, outside %s", p, to, dir)
+		}
+		return nil
+	})
 }

@@ -83,11 +83,12 @@ func isDeviceName(c string) bool {
 
 // checkLinkTarget reports why a symbolic link called name with this target
 // could lead outside the receiving folder, or nil. isLink tells whether a
-// name (by collision key) is another link of the same transfer: a target
-// that passes through one is refused, since the operating system follows
-// that link before it applies a later "..", which a purely textual check
-// would cancel ("deep/b/.." is not "deep" when deep/b is a link to "..").
-func checkLinkTarget(name, target string, isLink func(key string) bool) error {
+// path beneath the folder is another link (of the same transfer, or one
+// already in the folder): a target that passes through one is refused,
+// since the operating system follows that link before it applies a later
+// "..", which a purely textual check would cancel ("deep/b/.." is not
+// "deep" when deep/b is a link to "..").
+func checkLinkTarget(name, target string, isLink func(p string) bool) error {
 	switch {
 	case target == "":
 		return fmt.Errorf("empty link target")
@@ -115,8 +116,8 @@ func checkLinkTarget(name, target string, isLink func(key string) bool) error {
 			at = at[:len(at)-1]
 		default:
 			at = append(at, c)
-			if isLink(collisionKey(strings.Join(at, "/"))) {
-				return fmt.Errorf("link %q goes through another link of the transfer", target)
+			if isLink(strings.Join(at, "/")) {
+				return fmt.Errorf("link %q goes through another link (of this transfer, or already in the folder), which the system would follow first", target)
 			}
 		}
 	}

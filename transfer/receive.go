@@ -256,7 +256,10 @@ func (r *receiver) makePlan() *Offer {
 			links[collisionKey(e.Name)] = true
 		}
 	}
-	isLink := func(key string) bool { return links[key] }
+	// isLink: a link of this transfer, or one already in the folder (an
+	// earlier transfer's, or the user's own), or a place that cannot be
+	// checked.
+	isLink := func(p string) bool { return links[collisionKey(p)] || r.diskLink(p) }
 	seen := map[string]string{}
 	for i, e := range r.entries {
 		if err := CheckName(e.Name); err != nil {
@@ -271,6 +274,10 @@ func (r *receiver) makePlan() *Offer {
 		seen[key] = e.Name
 		switch e.Kind {
 		case Link:
+			if d := r.diskLinkAbove(e.Name); d != "" {
+				skip(i, "unsafe link: it would lie beneath %q, which is a link already in the folder", d)
+				continue
+			}
 			if err := checkLinkTarget(e.Name, e.Target, isLink); err != nil {
 				skip(i, "unsafe link: %v", err)
 				continue
@@ -336,6 +343,34 @@ func (r *receiver) makePlan() *Offer {
 		}
 	}
 	return o
+}
+
+// diskLink reports whether p, beneath the folder, is a symbolic link
+// already there, or cannot be checked (it leads outside, say). A missing
+// place is no link.
+func (r *receiver) diskLink(p string) bool {
+	fi, err := r.root.Lstat(p)
+	if err != nil {
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	return fi.Mode()&fs.ModeSymlink != 0
+}
+
+// diskLinkAbove returns the first folder of name that is a symbolic link
+// already in the folder, or "". A link created beneath it would not be
+// where its name says, and its target would be read from elsewhere.
+func (r *receiver) diskLinkAbove(name string) string {
+	dir := path.Dir(name)
+	if dir == "." {
+		return ""
+	}
+	parts := strings.Split(dir, "/")
+	for n := 1; n <= len(parts); n++ {
+		if p := strings.Join(parts[:n], "/"); r.diskLink(p) {
+			return p
+		}
+	}
+	return ""
 }
 
 // resumable checks for the temporary file of entry i and, when it holds a
