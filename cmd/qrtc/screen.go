@@ -92,6 +92,12 @@ func wrapWords(text string, width int) []string {
 	return lines
 }
 
+// wrapText is text broken at spaces into lines of at most width
+// characters (see wrapWords), so that a terminal does not cut its words.
+func wrapText(text string, width int) string {
+	return strings.Join(wrapWords(text, width), "\n")
+}
+
 // codeLayout is how a code and its text take a terminal.
 type codeLayout struct {
 	level     qr.Level
@@ -135,7 +141,7 @@ func fitCode(text string, opt qr.TerminalOptions, caption, copy string, below, w
 					return codeLayout{level: level, quietZone: qz, beside: true, caption: lines}, true, 0, 0, nil
 				}
 			}
-			if rows+rowsOf(len(caption), width)+rest <= height {
+			if rows+len(wrapWords(caption, width))+rest <= height {
 				return codeLayout{level: level, quietZone: qz}, true, 0, 0, nil
 			}
 		}
@@ -145,7 +151,7 @@ func fitCode(text string, opt qr.TerminalOptions, caption, copy string, below, w
 	if err != nil {
 		return codeLayout{}, false, 0, 0, err
 	}
-	return codeLayout{}, false, cols, rows + rowsOf(len(caption), cols) + rowsOf(len(copy), cols) + below, nil
+	return codeLayout{}, false, cols, rows + len(wrapWords(caption, cols)) + rowsOf(len(copy), cols) + below, nil
 }
 
 // showCode draws text's QR code on stderr for people, with caption (what
@@ -179,8 +185,8 @@ func (st *stdio) showCode(text, caption, copy string, noQR, ascii bool, below in
 			if ascii {
 				what = "ASCII QR code"
 			}
-			fmt.Fprintf(&b, "qrtc: this terminal (%dx%d) is too small for the %s, which needs %dx%d: enlarge it, or use --png FILE\n", width, height, what, needW, needH)
-			fmt.Fprintf(&b, "%s\n", caption)
+			fmt.Fprintf(&b, "%s\n", wrapText(fmt.Sprintf("qrtc: this terminal (%dx%d) is too small for the %s, which needs %dx%d: enlarge it, or use --png FILE", width, height, what, needW, needH), width))
+			fmt.Fprintf(&b, "%s\n", wrapText(caption, width))
 		default:
 			opt.Level, opt.QuietZone = l.level, l.quietZone
 			var code bytes.Buffer
@@ -190,7 +196,7 @@ func (st *stdio) showCode(text, caption, copy string, noQR, ascii bool, below in
 			}
 			if !l.beside {
 				b.Write(code.Bytes())
-				fmt.Fprintf(&b, "%s\n", caption)
+				fmt.Fprintf(&b, "%s\n", wrapText(caption, width))
 				break
 			}
 			for i, line := range strings.Split(strings.TrimSuffix(code.String(), "\n"), "\n") {

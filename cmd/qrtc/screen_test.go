@@ -73,6 +73,17 @@ func (tm *tmuxTerm) capture(escapes bool) string {
 	return string(out)
 }
 
+// rows returns the visible screen row by row, as a person reads it: a line
+// the terminal wrapped stays cut where it was cut.
+func (tm *tmuxTerm) rows() string {
+	tm.t.Helper()
+	out, err := exec.Command("tmux", "-S", tm.sock, "capture-pane", "-p").Output()
+	if err != nil {
+		tm.t.Fatalf("tmux capture-pane: %v", err)
+	}
+	return string(out)
+}
+
 // waitFor polls the screen until re matches it (a condition, not a timed
 // assertion; bounded by waitLimit).
 func (tm *tmuxTerm) waitFor(re *regexp.Regexp) string {
@@ -252,6 +263,7 @@ func TestScreenFits(t *testing.T) {
 		{80, 24, lightTheme, []string{"TERM=xterm"}}, // eight colours
 		{50, 45, darkTheme, []string{"TERM=xterm-256color"}},
 		{100, 50, darkTheme, []string{"TERM=xterm-256color"}},
+		{40, 50, lightTheme, []string{"TERM=xterm-256color"}},
 	} {
 		t.Run(fmt.Sprintf("%dx%d %s %s", c.width, c.height, c.theme.name, strings.Join(c.env, " ")), func(t *testing.T) {
 			t.Parallel()
@@ -263,6 +275,10 @@ func TestScreenFits(t *testing.T) {
 			}
 			if n := tm.historySize(); n > 2 {
 				t.Errorf("%d lines scrolled off the top; only the stdout token (up to 2 lines) may", n)
+			}
+			// The text beside or under the code is broken between words.
+			if words := screenWords(tm.rows()); !strings.Contains(words, wholeCaption) {
+				t.Errorf("the screen does not read %q with whole words:\n%s", wholeCaption, tm.rows())
 			}
 			screen := tm.capture(true)
 			if first := strings.SplitN(screen, "\n", 2)[0]; strings.ContainsAny(first, "▀▄█") {
@@ -277,6 +293,32 @@ func TestScreenFits(t *testing.T) {
 		})
 	}
 }
+
+// TestScreenStdoutRedirected: with stdout going to a file, the screen
+// still shows the code and the whole command for the other computer (on
+// stderr), and the file holds only the token.
+func TestScreenStdoutRedirected(t *testing.T) {
+	t.Parallel()
+	out := filepath.Join(t.TempDir(), "token")
+	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, `sh -c '`+offerCmd()+` >`+out+`'`)
+	plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+	m := copyLineRE.FindStringSubmatch(plain)
+	if m == nil {
+		t.Fatalf("no copy line \"qrtc answer QRTC1O...\" on the screen with stdout redirected:\n%s", plain)
+	}
+	if data, err := os.ReadFile(out); err != nil || string(data) != m[1]+"\n" {
+		t.Errorf("stdout = %q, %v; want the token alone, %q", data, err, m[1]+"\n")
+	}
+	img := renderScreen(tm.capture(true), 80, lightTheme)
+	if got, err := qr.Decode(img); err != nil || got != m[1] {
+		savePNG(t, img)
+		t.Fatalf("decoding a rendering of the screen: %q, %v; want %q\n%s", got, err, m[1], plain)
+	}
+}
+
+// wholeCaption is a part of an offer's caption that a terminal as narrow
+// as 40 columns would cut inside words if qrtc did not break its lines.
+const wholeCaption = "run the command below, or qrtc answer PHOTO with a photo of this code. Then paste the answer it shows here, within 15 minutes."
 
 // TestScreenFitsLongToken: an offer with a host, a server reflexive and a
 // relay candidate (about 124 characters, a version 6 code at level M) still
@@ -320,8 +362,8 @@ func TestScreenTooSmall(t *testing.T) {
 			t.Parallel()
 			tm := startTmux(t, c.width, c.height, []string{"TERM=xterm-256color"}, nil, offerCmd(c.extra...))
 			screen := tm.waitFor(regexp.MustCompile(`Paste the answer`))
-			if !regexp.MustCompile(c.want).MatchString(screen) {
-				t.Errorf("the screen does not say %q:\n%s", c.want, screen)
+			if words := screenWords(tm.rows()); !regexp.MustCompile(c.want).MatchString(words) || !strings.Contains(words, wholeCaption) {
+				t.Errorf("the screen does not say %q, then %q, with whole words:\n%s", c.want, wholeCaption, tm.rows())
 			}
 			if strings.ContainsAny(screen, "▀▄█#") || copyLineRE.FindString(screen) == "" {
 				t.Errorf("want no code and the copy line; the screen shows:\n%s", screen)
