@@ -47,7 +47,7 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 		if s, err = newSession(ctx, st, &f, cfg); err != nil {
 			return err
 		}
-		if err := s.offerAndAccept("Show this to the other side; they run: qrtc send --to TOKEN PATH... (or the path of a photo of the code)"); err != nil {
+		if err := s.offerAndAccept("On the other computer, run qrtc send --to TOKEN followed by the files to send, or qrtc send --to PHOTO PATH... with a photo of this code."); err != nil {
 			s.close()
 			return err
 		}

@@ -46,7 +46,7 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 		if s, err = newSession(ctx, st, &f, cfg); err != nil {
 			return err
 		}
-		if err := s.offerAndAccept("Show this to the other side; they run: qrtc receive TOKEN (or the path of a photo of the code)"); err != nil {
+		if err := s.offerAndAccept("On the other computer, run qrtc receive TOKEN, or qrtc receive PHOTO with a photo of this code."); err != nil {
 			s.close()
 			return err
 		}
