@@ -39,7 +39,7 @@ func testMain(m *testing.M) int {
 	set := false
 	flag.Visit(func(f *flag.Flag) { set = set || f.Name == "test.parallel" })
 	if !set {
-		flag.Set("test.parallel", "5")
+		flag.Set("test.parallel", "8")
 	}
 	if netns.Check() == nil {
 		if err := netns.RemoveStale(context.Background()); err != nil {

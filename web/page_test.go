@@ -294,9 +294,10 @@ var lateDelay = func() time.Duration {
 }()
 
 // TestPageLate: the second code arrives lateDelay after the first was read,
-// in the pairings the page is for: the page offers and qrtc answers, qrtc
-// offers and the page answers (qrtc answers the browser's early checks), and
-// page to page. All at once, to keep CI short.
+// in every pairing: the page offers and qrtc answers, qrtc offers and the
+// page answers (qrtc answers the browser's early checks), and page to page
+// in all four pairings of Chromium and Firefox (both browsers' offerers
+// answer early checks). All at once, to keep CI short.
 func TestPageLate(t *testing.T) {
 	type late struct {
 		name       string
@@ -309,7 +310,10 @@ func TestPageLate(t *testing.T) {
 		{"firefox-offers-qrtc-answers", browser.Firefox, 0, true},
 		{"qrtc-offers-chromium-answers", browser.Chromium, 0, false},
 		{"qrtc-offers-firefox-answers", browser.Firefox, 0, false},
+		{"chromium-offers-chromium-answers", browser.Chromium, browser.Chromium, true},
 		{"chromium-offers-firefox-answers", browser.Chromium, browser.Firefox, true},
+		{"firefox-offers-chromium-answers", browser.Firefox, browser.Chromium, true},
+		{"firefox-offers-firefox-answers", browser.Firefox, browser.Firefox, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -318,7 +322,8 @@ func TestPageLate(t *testing.T) {
 				require(t, tc.other)
 			}
 			nsA, nsB := twoClients(t)
-			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout+lateDelay)
+			// Twice sessionTimeout: eight sessions start their browsers at once.
+			ctx, cancel := context.WithTimeout(t.Context(), 2*sessionTimeout+lateDelay)
 			defer cancel()
 			h, _ := openPage(t, ctx, nsA, tc.page, tc.page.String(), pageOptions{})
 			wait := func() {
