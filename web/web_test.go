@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +14,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/qrtc/qrtc/internal/browser"
 	"github.com/qrtc/qrtc/internal/netns"
 	"github.com/qrtc/qrtc/phrase"
 	"github.com/qrtc/qrtc/sdpcompact"
@@ -66,24 +69,20 @@ type codecResult struct {
 	Phrase      string `json:"phrase"`
 }
 
-// TestCodecNode runs the committed codec.wasm.gz under node over every
-// description of sdpcompact's corpus: the same token from the same SDP, the
-// same SDP from the same token, as the Go codec; links read as their token;
-// and the same verification phrase as package phrase.
-func TestCodecNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		netns.SkipUnlessRequired(t, fmt.Errorf("node is not installed (apt-get install nodejs): %w", err))
-	}
+// codecCorpus makes the cases of codec-cases.js from every description of
+// sdpcompact's corpus, with the Go codec's answers: its token, and the SDP
+// it decodes from that token, by case name. A case also carries the link
+// to the token and, every phraseEvery cases, a pair of descriptions to
+// derive a phrase from (Argon2: the phrase takes a second or so in wasm).
+func codecCorpus(t *testing.T, phraseEvery int) (cases []codecCase, wantSDP map[string]string) {
+	t.Helper()
 	paths, err := filepath.Glob(filepath.Join("..", "sdpcompact", "testdata", "corpus", "*.json"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no corpus: %v", err)
 	}
-	var cases []codecCase
-	want := map[string]codecCase{}
-	wantSDP := map[string]string{}
+	wantSDP = map[string]string{}
 	var prevSDP string
-	for _, p := range paths {
+	for i, p := range paths {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -105,16 +104,67 @@ func TestCodecNode(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := codecCase{Name: filepath.Base(p), Type: map[sdpcompact.Type]string{sdpcompact.Offer: "offer", sdpcompact.Answer: "answer"}[d.Type], SDP: d.SDP, Token: tok, Link: link}
-		if prevSDP != "" && phrase.Fingerprint(prevSDP) != "" && phrase.Fingerprint(d.SDP) != "" {
+		if i%phraseEvery == 0 && prevSDP != "" && phrase.Fingerprint(prevSDP) != "" && phrase.Fingerprint(d.SDP) != "" {
 			c.FpA, c.FpB = prevSDP, d.SDP
 		}
 		prevSDP = d.SDP
 		cases = append(cases, c)
-		want[c.Name] = c
 		wantSDP[c.Name] = back.SDP
 	}
-	dir := t.TempDir()
-	in := filepath.Join(dir, "cases.json")
+	return cases, wantSDP
+}
+
+// checkCodec compares what the wasm codec made of the cases (run where:
+// under node, in a browser) with the Go codec.
+func checkCodec(t *testing.T, where string, cases []codecCase, wantSDP map[string]string, results []codecResult) {
+	t.Helper()
+	if len(results) != len(cases) {
+		t.Fatalf("%s answered %d cases, want %d", where, len(results), len(cases))
+	}
+	want := map[string]codecCase{}
+	for _, c := range cases {
+		want[c.Name] = c
+	}
+	phrases := 0
+	for _, r := range results {
+		c, ok := want[r.Name]
+		if !ok {
+			t.Errorf("%s answered a case %q that was not asked", where, r.Name)
+			continue
+		}
+		if r.Token != c.Token {
+			t.Errorf("%s: %s: wasm encode = %q (error %q), Go Encode = %q", where, r.Name, r.Token, r.EncodeError, c.Token)
+		}
+		if r.DecodedSDP != wantSDP[r.Name] || r.DecodedType != c.Type {
+			t.Errorf("%s: %s: wasm decode = %s %q (error %q), Go Decode = %s %q", where, r.Name, r.DecodedType, r.DecodedSDP, r.DecodeError, c.Type, wantSDP[r.Name])
+		}
+		if r.LinkSDP != wantSDP[r.Name] {
+			t.Errorf("%s: %s: wasm decode of the link %q gave %q, want the token's SDP", where, r.Name, c.Link, r.LinkSDP)
+		}
+		if c.FpA != "" {
+			phrases++
+			if w := phrase.Derive(phrase.Fingerprint(c.FpA), phrase.Fingerprint(c.FpB)); r.Phrase != w {
+				t.Errorf("%s: %s: wasm phrase = %q, Go phrase = %q", where, r.Name, r.Phrase, w)
+			}
+		}
+	}
+	if phrases < 3 {
+		t.Errorf("%s: only %d phrases compared", where, phrases)
+	}
+	t.Logf("%s: %d corpus descriptions, %d phrases: the wasm codec agrees with Go", where, len(results), phrases)
+}
+
+// TestCodecNode runs the committed codec.wasm.gz under node over every
+// description of sdpcompact's corpus: the same token from the same SDP, the
+// same SDP from the same token, as the Go codec; links read as their token;
+// and the same verification phrase as package phrase.
+func TestCodecNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		netns.SkipUnlessRequired(t, fmt.Errorf("node is not installed (apt-get install nodejs): %w", err))
+	}
+	cases, wantSDP := codecCorpus(t, 1)
+	in := filepath.Join(t.TempDir(), "cases.json")
 	b, _ := json.Marshal(cases)
 	if err := os.WriteFile(in, b, 0o600); err != nil {
 		t.Fatal(err)
@@ -131,32 +181,63 @@ func TestCodecNode(t *testing.T) {
 	if err := json.Unmarshal(out, &results); err != nil {
 		t.Fatalf("node output (%d bytes): %v", len(out), err)
 	}
-	if len(results) != len(cases) {
-		t.Fatalf("node answered %d cases, want %d", len(results), len(cases))
-	}
-	phrases := 0
-	for _, r := range results {
-		c := want[r.Name]
-		if r.Token != c.Token {
-			t.Errorf("%s: wasm encode = %q (error %q), Go Encode = %q", r.Name, r.Token, r.EncodeError, c.Token)
-		}
-		if r.DecodedSDP != wantSDP[r.Name] || r.DecodedType != c.Type {
-			t.Errorf("%s: wasm decode = %s %q (error %q), Go Decode = %s %q", r.Name, r.DecodedType, r.DecodedSDP, r.DecodeError, c.Type, wantSDP[r.Name])
-		}
-		if r.LinkSDP != wantSDP[r.Name] {
-			t.Errorf("%s: wasm decode of the link %q gave %q, want the token's SDP", r.Name, c.Link, r.LinkSDP)
-		}
-		if c.FpA != "" {
-			phrases++
-			if w := phrase.Derive(phrase.Fingerprint(c.FpA), phrase.Fingerprint(c.FpB)); r.Phrase != w {
-				t.Errorf("%s: wasm phrase = %q, Go phrase = %q", r.Name, r.Phrase, w)
+	checkCodec(t, "node", cases, wantSDP, results)
+}
+
+// TestCodecBrowsers is TestCodecNode in headless Chromium and Firefox
+// inside a lab namespace: testdata/codec-browser.html, served beside the
+// page's files by web.Handler, loads codec.wasm.gz as the page does and
+// makes the same calls over the same corpus (phrases of a few: they are
+// slow, and every session test compares the page's phrase with another's).
+func TestCodecBrowsers(t *testing.T) {
+	cases, wantSDP := codecCorpus(t, 10)
+	casesJSON, _ := json.Marshal(cases)
+	for _, kind := range []browser.Kind{browser.Chromium, browser.Firefox} {
+		t.Run(kind.String(), func(t *testing.T) {
+			browser.Require(t, kind)
+			ns, _ := twoClients(t)
+			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+			defer cancel()
+			results := make(chan []byte, 1)
+			failed := make(chan string, 1)
+			mux := http.NewServeMux()
+			mux.Handle("/", web.Handler())
+			mux.Handle("GET /test/", http.StripPrefix("/test/", http.FileServerFS(os.DirFS("testdata"))))
+			mux.HandleFunc("GET /test/cases.json", func(w http.ResponseWriter, r *http.Request) { w.Write(casesJSON) })
+			mux.HandleFunc("POST /test/results", func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				results <- b
+			})
+			mux.HandleFunc("POST /test/error", func(w http.ResponseWriter, r *http.Request) {
+				b, _ := io.ReadAll(r.Body)
+				failed <- string(b)
+			})
+			ln, err := ns.Listen("tcp4", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
 			}
-		}
+			srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+			go srv.Serve(ln)
+			defer srv.Close()
+			b, err := browser.Launch(ctx, ns, kind, browser.Options{URL: "http://" + ln.Addr().String() + "/test/codec-browser.html"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer b.Close()
+			select {
+			case out := <-results:
+				var res []codecResult
+				if err := json.Unmarshal(out, &res); err != nil {
+					t.Fatalf("%v's results (%d bytes): %v", kind, len(out), err)
+				}
+				checkCodec(t, kind.String(), cases, wantSDP, res)
+			case msg := <-failed:
+				t.Fatalf("%v: the codec test page failed: %s", kind, msg)
+			case <-ctx.Done():
+				t.Fatalf("%v: no results from the codec test page: %v\n%s", kind, ctx.Err(), tail(b.Output(), 1500))
+			}
+		})
 	}
-	if phrases < 3 {
-		t.Errorf("only %d phrases compared", phrases)
-	}
-	t.Logf("%d corpus descriptions, %d phrases: the wasm codec under node agrees with Go", len(results), phrases)
 }
 
 func TestHandler(t *testing.T) {
