@@ -65,8 +65,16 @@ type ptyProc struct {
 	exited chan struct{}
 }
 
-// startOnTerminal runs qrtc with args on a new pseudo-terminal.
+// startOnTerminal runs qrtc with args on a new pseudo-terminal, with
+// NO_COLOR set.
 func startOnTerminal(t *testing.T, name string, args ...string) *ptyProc {
+	t.Helper()
+	return startOnTerminalEnv(t, name, []string{"NO_COLOR=1"}, args...)
+}
+
+// startOnTerminalEnv is startOnTerminal with env added to the test's
+// environment instead of NO_COLOR=1.
+func startOnTerminalEnv(t *testing.T, name string, env []string, args ...string) *ptyProc {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
 	if err != nil {
@@ -90,7 +98,7 @@ func startOnTerminal(t *testing.T, name string, args ...string) *ptyProc {
 	}
 	p := &ptyProc{t: t, name: name, cmd: exec.Command(qrtcBin, args...), master: master,
 		screen: &screenLog{changed: make(chan struct{})}, exited: make(chan struct{})}
-	p.cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stdin, p.cmd.Stdout, p.cmd.Stderr = terminal, terminal, terminal
 	if err := p.cmd.Start(); err != nil {
 		t.Fatalf("starting %s %q: %v", qrtcBin, args, err)
