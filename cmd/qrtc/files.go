@@ -80,7 +80,7 @@ func (v *progressView) update(p transfer.Progress) {
 	if p.Total > 0 {
 		if q := p.Done * 4 / p.Total; q > v.quarter && q < 4 {
 			v.quarter = q
-			v.st.say("  %s %s of %s (%d%%), %s", v.verb, formatBytes(p.Done), formatBytes(p.Total), q*25, v.rate(now))
+			v.st.say("  %s %s of %s (%d%%), %s", v.verb, formatBytes(p.Done), formatBytes(p.Total), p.Done*100/p.Total, v.rate(now))
 		}
 	}
 }

@@ -29,8 +29,8 @@ func TestProgressView(t *testing.T) {
 			continue
 		}
 		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
-		if strings.Contains(out, "\x1b") || len(lines) != 3 || !strings.HasPrefix(lines[0], "  received 300 B of 1.0 kB (25%)") {
-			t.Errorf("off a terminal: %q, want three plain lines at 25, 50 and 75%%", lines)
+		if strings.Contains(out, "\x1b") || len(lines) != 3 || !strings.HasPrefix(lines[0], "  received 300 B of 1.0 kB (30%)") || !strings.HasPrefix(lines[1], "  received 500 B of 1.0 kB (50%)") {
+			t.Errorf("off a terminal: %q, want three plain lines, once past 25, 50 and 75%%, each with its own share", lines)
 		}
 	}
 }
