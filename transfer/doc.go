@@ -20,7 +20,9 @@
 //     "." or ".." component, no backslash, no control character, no invalid
 //     UTF-8, no component longer than 200 bytes, at most 4096 bytes in all;
 //   - no component is a Windows device name (CON, PRN, AUX, NUL, COM0-9,
-//     LPT0-9, also with an extension), nor ends with a dot or a space;
+//     LPT0-9, also with an extension), nor ends with a dot or a space; on
+//     a Windows receiver, no component holds one of < > : " | ? *, which
+//     Windows forbids (other systems write such names as they are);
 //   - no two names are equal once case-folded and NFC-normalised (they
 //     would be the same file on macOS and Windows file systems); the later
 //     one is refused;

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -312,4 +313,20 @@ func linksStayInside(t testing.TB, dir string, mine ...string) {
 		}
 		return nil
 	})
+}
+
+// TestCheckNameWindowsCharacters: < > : " | ? * are ordinary characters
+// outside Windows (a Linux sender's "notes: draft?.txt" arrives as it is)
+// and refused where Windows forbids them.
+func TestCheckNameWindowsCharacters(t *testing.T) {
+	names := []string{`notes: draft?.txt`, `a<b>c`, `say "hi"`, `x|y`, `star*`, `d:/f`}
+	for _, windows := range []bool{false, true} {
+		refuseWindowsChars = windows
+		for _, name := range names {
+			if err := CheckName(name); (err != nil) != windows {
+				t.Errorf("CheckName(%q) with Windows rules %v: %v", name, windows, err)
+			}
+		}
+	}
+	refuseWindowsChars = runtime.GOOS == "windows"
 }

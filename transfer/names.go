@@ -3,6 +3,7 @@ package transfer
 import (
 	"fmt"
 	"path"
+	"runtime"
 	"strings"
 	"unicode/utf8"
 
@@ -19,9 +20,19 @@ const (
 	maxName      = 4096
 )
 
-// CheckName reports why name cannot be written beneath a receiving folder
-// on any common file system, or nil when it can. See the package
-// documentation for the rules.
+// windowsChars are the characters Windows forbids in a name (and ":"
+// would open an alternate data stream there); other systems allow them.
+const windowsChars = `<>:"|?*`
+
+// refuseWindowsChars tells whether CheckName refuses windowsChars: only on
+// Windows, where such a name cannot be written as it is.
+var refuseWindowsChars = runtime.GOOS == "windows"
+
+// CheckName reports why name cannot be written beneath a receiving folder,
+// or nil when it can. The rules (see the package documentation) hold for
+// every common file system, so that a folder received here can go on to
+// any other computer, except that the characters Windows forbids in names
+// are refused only on Windows.
 func CheckName(name string) error {
 	switch {
 	case name == "":
@@ -52,7 +63,7 @@ func CheckName(name string) error {
 			return fmt.Errorf("component %q ends with a dot or a space", c)
 		case isDeviceName(c):
 			return fmt.Errorf("component %q is a device name on Windows", c)
-		case strings.ContainsAny(c, `<>:"|?*`):
+		case refuseWindowsChars && strings.ContainsAny(c, windowsChars):
 			return fmt.Errorf("component %q has a character Windows forbids", c)
 		}
 	}
