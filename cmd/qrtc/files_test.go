@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -350,10 +351,11 @@ func TestFilesLarge(t *testing.T) {
 	}
 	start := time.Now()
 	sender, receiver := startFiles(t, []string{filepath.Join(src, "large.bin")}, []string{"--yes", "--out", dst})
+	senderRSS, receiverRSS := peakRSS(sender), peakRSS(receiver)
 	sender.wantExitWithin(10*time.Minute, 0)
 	receiver.wantExitWithin(time.Minute, 0)
 	t.Logf("%d MiB: %s from start to exit; %s; peak RSS: sender %d MiB, receiver %d MiB", size>>20, time.Since(start).Round(10*time.Millisecond),
-		sender.waitStderr(regexp.MustCompile(`^sent 1 of 1 files`)), maxRSS(sender)>>20, maxRSS(receiver)>>20)
+		sender.waitStderr(regexp.MustCompile(`^sent 1 of 1 files`)), senderRSS()>>20, receiverRSS()>>20)
 	g, err := os.Open(filepath.Join(dst, "large.bin"))
 	if err != nil {
 		t.Fatal(err)
@@ -442,12 +444,42 @@ func (zeros) Read(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// maxRSS returns the peak resident memory of an exited process, in bytes.
-func maxRSS(p *proc) int64 {
-	if ru, ok := p.cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return ru.Maxrss << 10 // kilobytes on Linux
+// vmHWM finds the peak resident memory in /proc/PID/status.
+var vmHWM = regexp.MustCompile(`(?m)^VmHWM:\s+(\d+) kB$`)
+
+// peakRSS follows the peak resident memory of a running process (VmHWM
+// in /proc/PID/status, read every 50 ms until it exits) and returns a
+// function that gives it in bytes once the process has exited, or -1
+// when it could not be read. Not the exited process's rusage: Linux
+// counts in it the peak of the memory image exec replaced, which for a
+// child of this (large, parallel) test process is the test's own memory.
+func peakRSS(p *proc) func() int64 {
+	var peak atomic.Int64
+	peak.Store(-1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		status := fmt.Sprintf("/proc/%d/status", p.cmd.Process.Pid)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if b, err := os.ReadFile(status); err == nil {
+				if m := vmHWM.FindSubmatch(b); m != nil {
+					kb, _ := strconv.ParseInt(string(m[1]), 10, 64)
+					peak.Store(max(peak.Load(), kb<<10))
+				}
+			}
+			select {
+			case <-p.exited:
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return func() int64 {
+		<-done
+		return peak.Load()
 	}
-	return -1
 }
 
 // TestFilesInterrupted presses Ctrl-C (SIGINT) at the receiver in the
