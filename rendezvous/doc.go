@@ -71,12 +71,16 @@
 //  1. The offering side publishes hello: its CPace share Ya, computed with
 //     PRS = the code's canonical form, CI = "qrtc rendezvous v1", sid =
 //     sidA, ADa empty (draft-irtf-cfrg-cpace-21 section 7, initiator).
-//  2. The joining side reads the offering slot, takes the hello with the
-//     highest seq, draws sidB, computes Yb with ADb = sidB (responder) and
-//     the key ISK, and publishes join. Its tag is the AES-GCM seal of the
-//     empty string under the join key with the associated data 1 | 2 | sidA
-//     | sidB | Yb: key confirmation, so the offering side learns whether the
-//     code matched before it sends anything.
+//  2. The joining side reads the offering slot and gathers hellos until its
+//     first DHT lookup of the slot has ended (the nodes closest to it have
+//     answered), but at most 1 s after the first hello came (at once when
+//     the DHT is off). It takes the hello with the highest seq, draws sidB,
+//     computes Yb with ADb = sidB (responder) and the key ISK, and
+//     publishes join. Its tag is the AES-GCM seal of the empty string under
+//     the join key with the associated data 1 | 2 | sidA | sidB | Yb: key
+//     confirmation, so the offering side learns whether the code matched
+//     before it sends anything. The joining side answers one hello per
+//     session and never another: see the burn rule.
 //  3. The offering side reads the joining slot. A join for its sidA whose
 //     share is invalid or whose tag does not open burns the code. A good
 //     one fixes sidB; the offering side replaces hello with offer.
@@ -101,9 +105,21 @@
 // (another session on the same number, or items left by an earlier one),
 // malformed messages, and a hello with an invalid share. A burned notice is
 // not authenticated: forging one ends a session, which anybody who can
-// write a slot can do anyway. A newer hello (a higher seq) than the one the
-// joining side follows restarts its exchange with a fresh sidB; that is how
-// a stale hello from an earlier session gives way to the live one.
+// write a slot can do anyway.
+//
+// The join is the joining side's one guess to give: its tag lets whoever
+// wrote the hello test one code offline. So the joining side answers one
+// hello only, the newest when it has gathered (step 2); that is how a stale
+// hello from an earlier session gives way to the live one, which is newer.
+// A hello that comes later with another sidA and a higher seq is not
+// answered (answering it would give its author a second guess, and a
+// third: as many as an attacker who keeps writing the slot has time for);
+// it burns nothing either. If the offer of the answered hello has not come
+// 15 s after such a hello, the joining side publishes burned for its
+// session and fails with ErrContested: the hello it answered was stale or
+// an attacker's. An offering side that publishes its hello before it shows
+// the code (as NewCode and CheckFree, which look the slots up first, make
+// it do at once) is the newest when a person who heard the code joins.
 //
 // # Numbers in use
 //

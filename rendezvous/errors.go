@@ -14,6 +14,14 @@ var (
 	// start again with a new code.
 	ErrBurned = errors.New("rendezvous: wrong code, or someone tried to guess it: start again with a new code")
 
+	// ErrContested means that the joining side saw another, newer hello on
+	// the code's number after it had answered one, and the offer of the
+	// answered one did not come: a stale session, two sessions on one
+	// number, or someone trying to guess the code. Answering the other hello
+	// too would give its author a second guess, so the session stops
+	// without one: start again with a new code.
+	ErrContested = errors.New("rendezvous: another session appeared on this code's number and this one did not go on (someone may be trying to guess the code): start again with a new code")
+
 	// ErrBadMessage means a rendezvous message is malformed: wrong length,
 	// unknown version or type. Such messages are skipped, never burn a code.
 	ErrBadMessage = errors.New("rendezvous: malformed message")

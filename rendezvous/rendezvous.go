@@ -42,6 +42,10 @@ type Config struct {
 	// Logf, if set, receives progress lines (which transport delivered
 	// what), for a -v flag.
 	Logf func(format string, args ...any)
+
+	// rivalWait replaces the default of the joining side's wait for its
+	// session once another hello came (tests).
+	rivalWait time.Duration
 }
 
 func (c *Config) pollInterval() time.Duration {
@@ -57,6 +61,21 @@ func (c *Config) republishInterval() time.Duration {
 	return 20 * time.Second
 }
 func (c *Config) sendRate() float64 { return 200 }
+
+// settleFor is how long the joining side gathers hellos after the first
+// one before it answers the newest, unless the DHT lookup of the offering
+// slot ends sooner.
+func (c *Config) settleFor() time.Duration { return time.Second }
+
+// rivalWaitFor is how long the joining side still waits for the offer of
+// the hello it answered once another, newer hello came, before it gives
+// up (ErrContested).
+func (c *Config) rivalWaitFor() time.Duration {
+	if c.rivalWait > 0 {
+		return c.rivalWait
+	}
+	return 15 * time.Second
+}
 
 // liveFor is how old an item may be and still show a waiting session (its
 // side republishes every 20 s).
@@ -404,27 +423,62 @@ type Session struct {
 // Offer returns the offering side's token.
 func (s *Session) Offer() string { return s.offer }
 
-// Join runs the joining side of code: it finds the newest hello on the
-// code's number, answers with its own share and a confirmation, and returns
-// once the offer arrived and opened. A newer hello (another session on the
-// same number, after a stale one) restarts the exchange and burns nothing;
-// an offer for this session that does not open burns the code (ErrBurned).
+// Join runs the joining side of code: it gathers the hellos on the code's
+// number for a moment, answers the newest with its own share and a
+// confirmation, and returns once the offer arrived and opened. It answers
+// one hello only: each answer lets the hello's author test one guess of the
+// code. A hello that comes later is not answered and burns nothing; if the
+// offer of the answered one then does not come either, Join stops with
+// ErrContested. An offer for this session that does not open burns the code
+// (ErrBurned).
 func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
 	s := &Session{r: r, own: slotFor(code.Number, roleJoin), other: slotFor(code.Number, roleOffer)}
 	s.in = r.subscribe(&s.other)
+	fail := func(err error) (*Session, error) {
+		r.unsubscribe(&s.other)
+		return nil, err
+	}
+	// The first lookup of the offering slot asks the nodes closest to it:
+	// once it ended, the newest hello seen is the live session's.
+	var looked <-chan struct{}
 	if r.dht != nil {
+		looked = r.dht.lookedUp(&s.other)
 		r.dht.slotState(&s.own) // look up the own slot now, to put at once later
 	}
-	var b *cpace.State
-	var helloSeq int64
-	have := false
+	var newest *message // the newest hello not yet answered
+	var newestSeq, helloSeq int64
+	var newestVia string
+	var settle, rival <-chan time.Time
+	joined, rivalSeen := false, false
 	for {
 		var it item
 		select {
 		case it = <-s.in:
+		case <-looked:
+			looked = nil
+			if newest != nil {
+				settle = fired()
+			}
+			continue
+		case <-settle:
+			settle = nil
+			m := newest
+			newest = nil
+			if err := s.join(code, m); errors.Is(err, cpace.ErrBadShare) {
+				continue // a hello with a bad share: skip it (it carries no secret)
+			} else if err != nil {
+				return fail(err)
+			}
+			joined, helloSeq = true, newestSeq
+			r.logf("found the other side (via %s); joining", newestVia)
+			continue
+		case <-rival:
+			r.logf("no offer came for this session, and another hello did: giving up")
+			r.publish(&s.own, (&message{typ: typeBurned, sidA: s.sidA, sidB: s.sidB}).marshal())
+			r.linger(ctx)
+			return fail(fmt.Errorf("%w (number %d)", ErrContested, code.Number))
 		case <-ctx.Done():
-			r.unsubscribe(&s.other)
-			return nil, ctx.Err()
+			return fail(ctx.Err())
 		case <-r.closed:
 			return nil, ErrClosed
 		}
@@ -433,43 +487,73 @@ func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
 			continue
 		}
 		switch {
-		case m.typ == typeHello && (!have || (m.sidA != s.sidA && it.seq > helloSeq)):
+		case m.typ == typeHello && !joined:
 			// The newest hello wins: an older one is a stale session.
-			if _, err := io.ReadFull(r.rand, s.sidB[:]); err != nil {
-				return nil, fmt.Errorf("rendezvous: cannot read random bytes: %w", err)
+			if newest == nil || it.seq > newestSeq {
+				newest, newestSeq, newestVia = m, it.seq, it.via
 			}
-			s.sidA, helloSeq, have = m.sidA, it.seq, true
-			b, err = cpace.Start(r.rand, cpace.Responder, []byte(code.String()), channelID, s.sidA[:], s.sidB[:])
-			if err != nil {
-				return nil, err
+			if settle == nil {
+				if looked == nil {
+					settle = fired()
+				} else {
+					settle = time.After(r.cfg.settleFor())
+				}
 			}
-			isk, err := b.Finish(m.share, nil)
-			if err != nil {
-				have = false // a hello with a bad share: skip it (it carries no secret)
-				continue
-			}
-			if s.k, err = deriveKeys(isk, s.sidA, s.sidB); err != nil {
-				return nil, err
-			}
-			join := &message{typ: typeJoin, sidA: s.sidA, sidB: s.sidB, share: b.Share()}
-			seal(s.k.join, join, nil)
-			r.logf("found the other side (via %s); joining", it.via)
-			r.publish(&s.own, join.marshal())
-		case have && m.sidA == s.sidA && m.sidB == s.sidB && m.typ == typeOffer:
+		case m.typ == typeHello && m.sidA != s.sidA && it.seq > helloSeq && !rivalSeen:
+			// Answering it would give its author another guess.
+			rivalSeen = true
+			rival = time.After(r.cfg.rivalWaitFor())
+			r.logf("another hello on number %d (via %s), newer than the one answered: another session, or someone guessing the code; not answered", code.Number, it.via)
+		case joined && m.sidA == s.sidA && m.sidB == s.sidB && m.typ == typeOffer:
 			offer, err := open(s.k.offer, m)
 			if err != nil {
 				r.logf("the offer did not open (via %s): the code is burned", it.via)
 				r.publish(&s.own, (&message{typ: typeBurned, sidA: s.sidA, sidB: s.sidB}).marshal())
 				r.linger(ctx)
-				return nil, ErrBurned
+				return fail(ErrBurned)
 			}
 			r.logf("got the offer (via %s)", it.via)
 			s.offer = string(offer)
 			return s, nil
-		case have && m.sidA == s.sidA && m.sidB == s.sidB && m.typ == typeBurned:
-			return nil, fmt.Errorf("%w (the other side refused this code)", ErrBurned)
+		case joined && m.sidA == s.sidA && m.sidB == s.sidB && m.typ == typeBurned:
+			return fail(fmt.Errorf("%w (the other side refused this code)", ErrBurned))
 		}
 	}
+}
+
+// fired returns a timer channel that has fired: a select on it goes on at
+// once.
+func fired() <-chan time.Time {
+	c := make(chan time.Time, 1)
+	c <- time.Now()
+	return c
+}
+
+// join answers the hello m: a fresh sidB, the responder's CPace run, the
+// keys, and the join message with its confirmation tag, published.
+func (s *Session) join(code Code, m *message) error {
+	r := s.r
+	var sidB [sidSize]byte
+	if _, err := io.ReadFull(r.rand, sidB[:]); err != nil {
+		return fmt.Errorf("rendezvous: cannot read random bytes: %w", err)
+	}
+	b, err := cpace.Start(r.rand, cpace.Responder, []byte(code.String()), channelID, m.sidA[:], sidB[:])
+	if err != nil {
+		return err
+	}
+	isk, err := b.Finish(m.share, nil)
+	if err != nil {
+		return err
+	}
+	k, err := deriveKeys(isk, m.sidA, sidB)
+	if err != nil {
+		return err
+	}
+	s.sidA, s.sidB, s.k = m.sidA, sidB, k
+	join := &message{typ: typeJoin, sidA: s.sidA, sidB: s.sidB, share: b.Share()}
+	seal(s.k.join, join, nil)
+	r.publish(&s.own, join.marshal())
+	return nil
 }
 
 // Answer sends the answer token sealed, and keeps it published until ctx

@@ -240,6 +240,8 @@ func codeError(err error) error {
 	switch {
 	case errors.Is(err, rendezvous.ErrBurned):
 		return withTodo(exitBadInput, "start again with a new code (qrtc offer --code)", reword(err, "wrong code, or someone tried to guess it; nothing was connected"))
+	case errors.Is(err, rendezvous.ErrContested):
+		return withTodo(exitNoConnect, "start again with a new code (qrtc offer --code)", reword(err, "another session showed up on the code's number and this one got no offer (someone may be trying to guess the code); nothing was connected"))
 	case errors.Is(err, rendezvous.ErrNumberBusy):
 		return failf(exitNoConnect, "pick another --code-number, or leave it out for a random one", "%w", err)
 	case errors.Is(err, rendezvous.ErrTokenTooLong):

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/qrtc/qrtc/peer"
+	"github.com/qrtc/qrtc/rendezvous"
 )
 
 // The rules every error qrtc prints follows (see people.go).
@@ -274,6 +275,8 @@ func TestErrorsOfASession(t *testing.T) {
 		{"vanished", s.sessionError(fmt.Errorf("%w: no sign of life for 20s", peer.ErrPeerGone)), "vanished"},
 		{"failed", s.sessionError(fmt.Errorf("%w: boom", peer.ErrWebRTC)), "session failed"},
 		{"stdout", stdoutError(&os.PathError{Op: "write", Path: "/dev/stdout", Err: errors.New("broken pipe")}), "standard output"},
+		{"code burned", codeError(fmt.Errorf("%w (the other side refused this code)", rendezvous.ErrBurned)), "start again with a new code"},
+		{"code contested", codeError(fmt.Errorf("%w (number 4821)", rendezvous.ErrContested)), "start again with a new code"},
 		{"too many candidates", encodeOwnError("offer", fmt.Errorf("%w: 40 of at most 32", errors.New("sdpcompact: too many ICE candidates"))), "--interface"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
