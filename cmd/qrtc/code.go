@@ -41,6 +41,23 @@ func (c *codeFlags) otherSide(code string) string {
 	return "qrtc answer " + code
 }
 
+// paths says how the two sides look for each other, for people: "over the
+// BitTorrent DHT and the local network", or what the flags leave of it.
+func (c *codeFlags) paths() string {
+	dht := "the BitTorrent DHT"
+	switch strings.TrimSpace(c.bootstrap) {
+	case "":
+	case "none":
+		return "over the local network"
+	default:
+		dht = "the DHT of --dht-bootstrap"
+	}
+	if c.noLAN {
+		return "over " + dht
+	}
+	return "over " + dht + " and the local network"
+}
+
 // register adds the code flags to fs.
 func (c *codeFlags) register(fs *flag.FlagSet) {
 	c.command = fs.Name()
@@ -173,7 +190,7 @@ func offerByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Re
 		return "", stdoutError(err)
 	}
 	st.say("Your code is %s. Tell it to the other side; they run: %s", code, c.otherSide(code.String()))
-	st.say("Waiting for the other side (over the BitTorrent DHT and the local network)...")
+	st.say("Waiting for the other side (%s)...", c.paths())
 	answer, err := rv.Offer(ctx, code, token)
 	if err != nil {
 		return "", codeError(err)
@@ -184,12 +201,12 @@ func offerByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Re
 // joinByCode finds the other side of text (a code typed on the command line
 // or, when text is "", at a prompt on lines) and returns its token and the
 // session to send this side's token with.
-func joinByCode(ctx context.Context, st *stdio, rv *rendezvous.Rendezvous, text string, lines *lineReader) (string, *rendezvous.Session, error) {
+func joinByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Rendezvous, text string, lines *lineReader) (string, *rendezvous.Session, error) {
 	code, err := readCode(ctx, st, text, lines)
 	if err != nil {
 		return "", nil, err
 	}
-	st.say("Looking for the other side of %s (over the BitTorrent DHT and the local network)...", code)
+	st.say("Looking for the other side of %s (%s)...", code, c.paths())
 	s, err := rv.Join(ctx, code)
 	if err != nil {
 		return "", nil, codeError(err)
@@ -315,7 +332,7 @@ func startAnswerByCode(ctx context.Context, st *stdio, f *sessionFlags, cfg peer
 // answerByCode gets the offer by code, answers it, sends the answer back
 // and waits until the channel opens or the other side refuses the answer.
 func (s *session) answerByCode(rv *rendezvous.Rendezvous, text string) error {
-	offerTok, js, err := joinByCode(s.waitCtx, s.st, rv, text, s.lines)
+	offerTok, js, err := joinByCode(s.waitCtx, s.st, &s.f.code, rv, text, s.lines)
 	if err != nil {
 		return s.waitError(err, "no offer")
 	}

@@ -353,3 +353,21 @@ func TestCompleteCodeWord(t *testing.T) {
 		}
 	}
 }
+
+// TestCodePaths: the waiting lines name only the ways the flags leave.
+func TestCodePaths(t *testing.T) {
+	for _, c := range []struct {
+		f    codeFlags
+		want string
+	}{
+		{codeFlags{}, "over the BitTorrent DHT and the local network"},
+		{codeFlags{noLAN: true}, "over the BitTorrent DHT"},
+		{codeFlags{bootstrap: "none"}, "over the local network"},
+		{codeFlags{bootstrap: "10.0.0.1:6881", noLAN: true}, "over the DHT of --dht-bootstrap"},
+		{codeFlags{bootstrap: "10.0.0.1:6881"}, "over the DHT of --dht-bootstrap and the local network"},
+	} {
+		if got := c.f.paths(); got != c.want {
+			t.Errorf("paths() with --dht-bootstrap %q, no-lan %v = %q, want %q", c.f.bootstrap, c.f.noLAN, got, c.want)
+		}
+	}
+}
