@@ -195,6 +195,14 @@ func (c cell) run(t *testing.T) cellResult {
 		if n := servers.relayedBytes(); turn && mayFailWithoutTURN(a, b) && n == 0 {
 			t.Errorf("connected, but %s relayed no byte: the session cannot have gone through the relay", server)
 		}
+		// Each side says how the data goes: through a relay where only a
+		// relay can join the two sides, directly where no relay was given.
+		switch {
+		case turn && mayFailWithoutTURN(a, b):
+			o.wantRoute(t, "Relayed connection, through ")
+		case !turn:
+			o.wantRoute(t, "Direct connection, no relay: ")
+		}
 		t.Logf("connected %.2fs after the answer was applied; candidates offer %s, answer %s", o.connectTime.Seconds(), o.offerCands, o.answerCands)
 		return result
 	}
@@ -233,6 +241,7 @@ func TestNATTURNSecretCredentials(t *testing.T) {
 			if !o.connected {
 				t.Fatalf("symmetric NATs through %s with user %q: no connection (offer exit %d, answer exit %d; candidates offer %s, answer %s)\n%s\n%s", kind, servers.user, o.offerExit, o.answerExit, o.offerCands, o.answerCands, o.offer.transcript(), o.answer.transcript())
 			}
+			o.wantRoute(t, "Relayed connection, through ")
 			t.Logf("connected %.2fs after the answer was applied", o.connectTime.Seconds())
 		})
 	}

@@ -185,6 +185,26 @@ func (s session) run(t testing.TB) outcome {
 	return o
 }
 
+// routeLine is qrtc's line, after "connected", that says how the data goes.
+var routeLine = regexp.MustCompile(`^(Direct connection, no relay:|Relayed connection, through) `)
+
+// wantRoute checks that both sides of a connected session said how the
+// data goes, each with a line starting with prefix.
+func (o outcome) wantRoute(t testing.TB, prefix string) {
+	t.Helper()
+	for _, p := range []*proc{o.offer, o.answer} {
+		var got []string
+		for _, l := range p.stderr.all() {
+			if routeLine.MatchString(l) {
+				got = append(got, l)
+			}
+		}
+		if len(got) != 1 || !strings.HasPrefix(got[0], prefix) {
+			t.Errorf("qrtc %s said how the data goes with %q; want one line starting with %q\n%s", p.name, got, prefix, p.transcript())
+		}
+	}
+}
+
 // chat sends one message each way and ends both sides' input.
 func chat(t testing.TB, offer, answer *proc) {
 	t.Helper()
