@@ -99,8 +99,9 @@
 //	            in which case it sends the whole file
 //
 // A declined DECISION ends the transfer: both sides close, nothing was
-// written. After an accepted DECISION, R creates the folders and links at
-// once and ACKs each. S sends the wanted files in index order: for each,
+// written. After an accepted DECISION, R creates the folders at once and
+// ACKs each; it creates the links after END, once no file can be written
+// through them. S sends the wanted files in index order: for each,
 // DATA messages with consecutive offsets (none for an empty file, or for a
 // file R already has), then FILEEND with the hash of the whole file, or
 // FILESKIP when S cannot send it (unreadable, changed while being sent).
