@@ -260,7 +260,7 @@ func codeError(err error) error {
 	case errors.Is(err, rendezvous.ErrContested):
 		return withTodo(exitNoConnect, "start again with a new code (qrtc offer --code)", reword(err, "another session showed up on the code's number and this one got no offer (someone may be trying to guess the code); nothing was connected"))
 	case errors.Is(err, rendezvous.ErrNumberBusy):
-		return failf(exitNoConnect, "pick another --code-number, or leave it out for a random one", "%w", err)
+		return failf(exitNoConnect, "pick another --code-number, or leave it out for a random one (a number is free again 2 minutes after a session on it stopped unfinished)", "%w", err)
 	case errors.Is(err, rendezvous.ErrTokenTooLong):
 		return failf(exitNoConnect, candidateFlagsHint, "%w", err)
 	}
