@@ -335,7 +335,7 @@ func (f *sessionFlags) iceServers(getenv func(string) string) ([]webrtc.ICEServe
 		servers = append(servers, webrtc.ICEServer{URLs: []string{u}})
 	}
 	if len(f.turn) > 0 && (f.turnUser == "" || turnPass == "") {
-		return nil, failf(exitBadInput, fmt.Sprintf("give the TURN server's user name and password (--turn-pass, or the environment variable %s, which ps does not show)", turnPassEnv), "qrtc: --turn needs --turn-user and a password")
+		return nil, failf(exitBadInput, fmt.Sprintf("add --turn-user NAME and --turn-pass PASS (or %s=PASS)", turnPassEnv), "qrtc: --turn needs --turn-user and a password")
 	}
 	if len(f.turn) == 0 && (f.turnUser != "" || f.turnPass != "") {
 		return nil, failf(exitBadInput, "give the TURN server too: --turn turn:HOST:PORT", "qrtc: --turn-user and --turn-pass need --turn")

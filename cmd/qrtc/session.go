@@ -71,7 +71,7 @@ func (s *session) offerAndAccept(instructions string) error {
 	}
 
 	tr := &tokenReader{lines: s.lines, st: st, interactive: st.inTTY}
-	notAnswer := failf(exitBadInput, "give it to \"qrtc answer\" on the other computer and paste the answer it shows here", "%w: this is an offer, not an answer", errWrongType)
+	notAnswer := failf(exitBadInput, "run \"qrtc answer\" with it on the other computer; paste its answer here", "%w: this is an offer, not an answer", errWrongType)
 	check := func(tok string, d sdpcompact.Description) error {
 		if d.Type != sdpcompact.Answer {
 			return notAnswer
