@@ -413,10 +413,25 @@ func screenWords(screen string) string {
 // to 30 s.
 func TestScreenAnswerAndWaiting(t *testing.T) {
 	t.Parallel()
-	offerer := startQRTC(t, "offer", nil, "offer", "--stun", "none", "--loopback", "--interface", "lo", "--ipv4", "--no-qr")
+	// --no-one-scan: the answer side waits until the answer is pasted.
+	offerer := startQRTC(t, "offer", nil, "offer", "--stun", "none", "--loopback", "--interface", "lo", "--ipv4", "--no-qr", "--no-one-scan")
 	offer := offerer.token()
 	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, qrtcBin+" answer --stun none --loopback --interface lo --ipv4 "+offer)
-	plain := tm.waitFor(regexp.MustCompile(`Waiting for the other side to connect, up to 15 minutes \(1[45]:\d\d left\)`))
+	waitRE := regexp.MustCompile(`Waiting for the other side to connect, up to 15 minutes \((1[45]:\d\d) left\)`)
+	plain := tm.waitFor(waitRE)
+	// The time left counts down in place: another value on the same line.
+	first := waitRE.FindStringSubmatch(plain)[1]
+	later := plain
+	for deadline := time.Now().Add(waitLimit); waitRE.FindStringSubmatch(later)[1] == first; {
+		if time.Now().After(deadline) {
+			t.Fatalf("the time left stayed %s for %s:\n%s", first, waitLimit, later)
+		}
+		time.Sleep(100 * time.Millisecond)
+		later = tm.waitFor(waitRE)
+	}
+	if n := strings.Count(later, "Waiting for the other side"); n != 1 {
+		t.Errorf("the waiting line is on the screen %d times, want once (rewritten in place):\n%s", n, later)
+	}
 	m := regexp.MustCompile(`(?m)^(QRTC1A[0-9A-Z]+)$`).FindStringSubmatch(plain)
 	if m == nil {
 		t.Fatalf("no answer token to copy on the screen:\n%s", plain)
@@ -444,7 +459,7 @@ func TestScreenAnswerAndWaiting(t *testing.T) {
 
 	// An answer whose maker is gone: the offer side connects, and says
 	// for how long it will try.
-	tm2 := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, offerCmd())
+	tm2 := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, offerCmd("--no-one-scan"))
 	tm2.waitFor(regexp.MustCompile(`Paste the answer`))
 	dead := startQRTC(t, "answer", nil, "answer", "--stun", "none", "--loopback", "--interface", "lo", "--ipv4", "--no-qr",
 		copyLineRE.FindStringSubmatch(tm2.capture(false))[1])
