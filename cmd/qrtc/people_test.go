@@ -162,6 +162,7 @@ func TestEveryErrorReadsWell(t *testing.T) {
 		{"mistyped path", answerWith(filepath.Join(dir, "offfer.png")), "", 2, []string{"no file named offfer.png in " + dir, "did you mean " + offerPNG}},
 		{"path in a missing directory", answerWith(filepath.Join(dir, "nodir", "offer.png")), "", 2, []string{"no file named offer.png", "no directory"}},
 		{"tilde path", answerWith("~/offer.jpg"), "", 2, []string{"no file named offer.jpg in " + home}},
+		{"tilde path at the prompt", offerWith(), "~/answer.jpg\n", 2, []string{"no file named answer.jpg in " + home}},
 		{"text that is no token", answerWith("hello there"), "", 2, []string{"neither a token nor", "starts with QRTC"}},
 		{"corrupted token", answerWith(corrupt(offer)), "", 2, []string{"bad token"}},
 		{"truncated token", answerWith(offer[:len(offer)-10]), "", 2, []string{"bad token", "whole token"}},
