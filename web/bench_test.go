@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"io/fs"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -95,4 +97,63 @@ func benchLoad(b *testing.B, kind browser.Kind) {
 		total += loaded.MS
 	}
 	b.ReportMetric(total/float64(b.N), "ms-to-interactive")
+}
+
+// BenchmarkPageScan measures the camera path in headless Chromium (the
+// .y4m camera) and Firefox (the test hook's canvas frames) inside a lab
+// namespace, on the video TestPageCamera uses (a second without a code,
+// then the code through qr's distortions): from the click on "Scan with
+// camera" to the code read, including starting the camera and loading the
+// scanner, and the frames the page decoded per second of decoding. Each
+// iteration is a fresh reload.
+func BenchmarkPageScan(b *testing.B) {
+	offer, err := os.ReadFile(filepath.Join("..", "cmd", "qrtc", "testdata", "offer.token"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, kind := range []browser.Kind{browser.Chromium, browser.Firefox} {
+		b.Run(kind.String(), func(b *testing.B) {
+			browser.Require(b, kind)
+			y4m, frames := cameraVideo(b, strings.TrimSpace(string(offer)))
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			ns, _ := twoClients(b)
+			h := newHook(b, ns, kind.String())
+			ps := newPageServer(b, ns)
+			opt := browser.Options{URL: ps.URL() + "?stun=none&hook=" + h.URL()}
+			if kind == browser.Chromium {
+				opt.Camera = y4m
+			}
+			br, err := browser.Launch(ctx, ns, kind, opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer br.Close()
+			if err := h.next(ctx, "loaded", nil); err != nil {
+				b.Fatal(err)
+			}
+			var ms, fps float64
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if i > 0 {
+					h.do(map[string]any{"reload": true})
+					if err := h.next(ctx, "loaded", nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if kind != browser.Chromium {
+					h.do(map[string]any{"frames": frames})
+				}
+				h.do(map[string]any{"click": "camera"})
+				var scan scanEvent
+				if err := h.next(ctx, "scan", &scan); err != nil {
+					b.Fatal(err)
+				}
+				ms += float64(scan.MS)
+				fps += float64(scan.FPS)
+			}
+			b.ReportMetric(ms/float64(b.N), "ms-camera-to-token")
+			b.ReportMetric(fps/float64(b.N), "frames/s")
+		})
+	}
 }

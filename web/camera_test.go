@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -14,8 +15,10 @@ import (
 
 // cameraVideo writes a camera video of a code holding text (command
 // qr/internal/camvideo, from qr's distortion set) and returns the .y4m file
-// and the frames as PNG data URLs.
-func cameraVideo(t *testing.T, text string) (string, []string) {
+// and its frames as PNG data URLs, 10 a second as in the .y4m (camvideo
+// writes each distinct frame once, named by its first index: it is
+// repeated until the next one's).
+func cameraVideo(t testing.TB, text string) (string, []string) {
 	t.Helper()
 	dir := t.TempDir()
 	y4m := filepath.Join(dir, "camera.y4m")
@@ -27,13 +30,26 @@ func cameraVideo(t *testing.T, text string) (string, []string) {
 	if err != nil || len(pngs) < 2 {
 		t.Fatalf("camvideo wrote %d frames: %v", len(pngs), err)
 	}
+	index := func(p string) int {
+		var i int
+		if _, err := fmt.Sscanf(filepath.Base(p), "frame-%d.png", &i); err != nil {
+			t.Fatalf("camvideo wrote %s: %v", p, err)
+		}
+		return i
+	}
 	var urls []string
-	for _, p := range pngs {
+	for k, p := range pngs {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		urls = append(urls, "data:image/png;base64,"+base64.StdEncoding.EncodeToString(b))
+		n := 4 // the last look, as long as the others
+		if k+1 < len(pngs) {
+			n = index(pngs[k+1]) - index(p)
+		}
+		for range n {
+			urls = append(urls, "data:image/png;base64,"+base64.StdEncoding.EncodeToString(b))
+		}
 	}
 	return y4m, urls
 }
