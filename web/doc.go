@@ -44,7 +44,8 @@
 // is the whole page in one HTML file (qrtc web --write FILE) that works from
 // file://. Once loaded over http(s), a service worker (static/sw.js) keeps
 // a copy, so the page opens and works offline, and the manifest makes it
-// installable as an app.
+// installable as an app (where the browser says so, with beforeinstallprompt,
+// the page shows an "Install as an app" button).
 //
 // # Sessions
 //
@@ -72,11 +73,12 @@
 // drive it), the page POSTs every event to URL+"event" as JSON
 // {"kind": ..., "value": ...} (kinds: loaded, state, status, token, read,
 // onescan, camera, scanner, scan, connection, ice, open, phrase, message,
-// closed, error, offline) and long-polls URL+"command" for commands, each JSON
-// with one field: {"paste": text}, {"send": text}, {"click": element id},
-// {"frames": [image data URLs]} (what the camera shows from then on, for
-// browsers without a file camera), {"photo": image data URL} (the file
-// chosen in the photo input), {"hash": fragment}, {"reload": true}.
+// closed, error, offline, installable) and long-polls URL+"command" for
+// commands, each JSON with one field: {"paste": text}, {"send": text},
+// {"click": element id}, {"frames": [image data URLs]} (what the camera
+// shows from then on, ten a second, for browsers without a file camera),
+// {"photo": image data URL} (the file chosen in the photo input),
+// {"hash": fragment}, {"reload": true}.
 // A command does what a person would: paste fills the text box and submits
 // it, send types a message and submits it.
 package web

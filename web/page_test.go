@@ -472,6 +472,21 @@ func TestPageOffline(t *testing.T) {
 	}
 }
 
+// TestPageInstallable: Chromium finds the served page installable as an
+// app (manifest, icon, service worker: it fires beforeinstallprompt), and
+// the page offers its "Install as an app" button. Firefox and Safari have
+// no such event; they install from their own menus.
+func TestPageInstallable(t *testing.T) {
+	require(t, browser.Chromium)
+	ns, _ := twoClients(t)
+	ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
+	defer cancel()
+	h, _ := openPage(t, ctx, ns, browser.Chromium, "chromium", pageOptions{})
+	if err := h.next(ctx, "installable", nil); err != nil {
+		t.Fatalf("Chromium did not find the page installable: %v", err)
+	}
+}
+
 // TestPageAnswerFragment: the answer to the page's own offer, arriving as
 // the page's URL fragment (a person opens the link in the same tab), makes
 // the page connect.

@@ -629,6 +629,21 @@
       setTimeout(() => { if (pc) pc.close(); }, 1000);
     });
     window.addEventListener("hashchange", readFragment);
+    // Where the browser offers to install the page as an app (Chromium,
+    // once the manifest and the service worker qualify), a button says so.
+    let install = null;
+    window.addEventListener("beforeinstallprompt", (e) => {
+      e.preventDefault();
+      install = e;
+      $("install").hidden = false;
+      report("installable", true);
+    });
+    $("install").addEventListener("click", () => {
+      if (!install) return;
+      install.prompt();
+      install.userChoice.finally(() => { install = null; $("install").hidden = true; });
+    });
+    window.addEventListener("appinstalled", () => { install = null; $("install").hidden = true; });
   }
 
   async function hookLoop() {
