@@ -83,6 +83,8 @@
 // with names relative to the receiving folder, components separated by
 // "/", in UTF-8 as the sender's file system has them. "total file bytes" is
 // the sum of the file sizes. A folder comes before the entries beneath it.
+// A receiver answers ERROR to a manifest of more than 10,000,000 entries,
+// or whose names and link targets take more than 256 MiB together.
 //
 // R then sends zero or more PLAN messages and one DECISION. A plan item
 // says what R wants of one file or entry; entries without an item are

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -329,4 +330,46 @@ func TestCheckNameWindowsCharacters(t *testing.T) {
 		}
 	}
 	refuseWindowsChars = runtime.GOOS == "windows"
+}
+
+// TestManifestTooLarge: a sender that announces many entries with long
+// names is stopped once their names exceed the receiver's bound, before
+// they exhaust its memory and before anyone is asked.
+func TestManifestTooLarge(t *testing.T) {
+	defer func(n int) { maxManifestBytes = n }(maxManifestBytes)
+	maxManifestBytes = 1 << 20
+	ctx, cancel := context.WithTimeout(context.Background(), testLimit)
+	defer cancel()
+	a, b := newPipe()
+	done := make(chan error, 1)
+	asked := false
+	go func() {
+		_, err := Receive(ctx, b, ReceiveOptions{Dir: t.TempDir(), Decide: func(context.Context, *Offer) (bool, error) {
+			asked = true
+			return true, nil
+		}})
+		b.Close()
+		done <- err
+	}()
+	const perMessage = 15
+	a.Send(ctx, encode(nil, hello{version: Version, entries: maxEntries}))
+	// Four times the bound at most, then the sender gives up: a receiver
+	// without the bound would only see the channel end.
+	for first := 0; first*4000 < 4*maxManifestBytes; first += perMessage {
+		var m manifestMsg
+		m.first = uint64(first)
+		for i := range perMessage {
+			m.entries = append(m.entries, Entry{Kind: Folder, Name: fmt.Sprintf("%04000d", first+i)})
+		}
+		if a.Send(ctx, encode(nil, m)) != nil {
+			break // the receiver stopped
+		}
+	}
+	a.closeWrite()
+	if err := <-done; !errors.Is(err, ErrProtocol) || !strings.Contains(err.Error(), "names and link targets") {
+		t.Errorf("Receive: %v, want ErrProtocol about the names' size", err)
+	}
+	if asked {
+		t.Errorf("the receiver asked about a manifest it could not hold")
+	}
 }

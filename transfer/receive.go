@@ -18,6 +18,13 @@ import (
 // maxEntries bounds a manifest: about 200 bytes of memory each.
 const maxEntries = 10_000_000
 
+// maxManifestBytes bounds the names and link targets of a manifest
+// together, which the receiver keeps (with their collision keys) until the
+// end: without it a hostile sender could announce maxEntries names of
+// 4096 bytes and exhaust the receiver's memory before anyone is asked. A
+// variable for the tests.
+var maxManifestBytes = 256 << 20
+
 // ReceiveOptions configures Receive.
 type ReceiveOptions struct {
 	// Dir is the folder to receive into; it must exist.
@@ -195,6 +202,7 @@ func (r *receiver) readManifest(ctx context.Context) error {
 		return r.abort(ctx, fmt.Errorf("%w: %d entries, more than the %d one transfer may hold", ErrProtocol, h.entries, maxEntries))
 	}
 	var total int64
+	names := 0 // bytes of names and targets
 	for uint64(len(r.entries)) < h.entries {
 		m, err := r.receive(ctx)
 		if err != nil {
@@ -208,6 +216,9 @@ func (r *receiver) readManifest(ctx context.Context) error {
 			return r.abort(ctx, fmt.Errorf("%w: manifest entries %d to %d do not follow the %d received of %d", ErrProtocol, mm.first, mm.first+uint64(len(mm.entries)), len(r.entries), h.entries))
 		}
 		for _, e := range mm.entries {
+			if names += len(e.Name) + len(e.Target); names > maxManifestBytes {
+				return r.abort(ctx, fmt.Errorf("%w: the manifest's names and link targets take more than the %d bytes one transfer may hold; send the folders in parts", ErrProtocol, maxManifestBytes))
+			}
 			if e.Kind == File {
 				if total += e.Size; total < 0 {
 					return r.abort(ctx, fmt.Errorf("%w: file sizes overflow", ErrProtocol))
