@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -37,5 +38,43 @@ func TestOfferLink(t *testing.T) {
 	_, errOut, code := runInProcess(t, "", "offer", "--stun", "none", "--no-qr", "--link", "qrtc.github.io")
 	if code != exitBadInput || !strings.Contains(errOut, "--link") {
 		t.Errorf("qrtc offer --link qrtc.github.io: exit %d, stderr %q; want %d and a word on --link", code, errOut, exitBadInput)
+	}
+}
+
+// TestLinkRead: a link that opens the page with an offer (what --link
+// draws) is read as its token wherever qrtc reads one: as an argument, in
+// upper case as a camera app may hand it on, pasted on stdin, in a file, and
+// in a picture of the code.
+func TestLinkRead(t *testing.T) {
+	offerTok := fixtureToken(t, "offer")
+	want := readFixture(t, "offer.decoded.json")
+	link, err := sdpcompact.Link(web.DefaultURL, offerTok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	png, file := filepath.Join(dir, "link.png"), filepath.Join(dir, "link.txt")
+	if err := qr.WritePNGFile(png, link, qr.PNGOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, []byte(link+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, stdin string
+		args        []string
+	}{
+		{"argument", "", []string{"decode", link}},
+		{"upper case", "", []string{"decode", strings.ToUpper(link)}},
+		{"stdin", link + "\n", []string{"decode"}},
+		{"file", "", []string{"decode", file}},
+		{"picture", "", []string{"decode", png}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, errOut, code := runInProcess(t, tc.stdin, tc.args...)
+			if code != 0 || out != want {
+				t.Errorf("qrtc %q: exit %d, stdout %q, stderr %q; want the offer", tc.args, code, out, errOut)
+			}
+		})
 	}
 }

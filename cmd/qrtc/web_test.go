@@ -8,8 +8,10 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestWebWrite: qrtc web --write writes the single-file page.
@@ -59,6 +61,48 @@ func TestWebServe(t *testing.T) {
 	r.Body.Close()
 	if r.StatusCode != 200 || !strings.Contains(string(b), "<title>qrtc") {
 		t.Errorf("GET %s = %d (%d bytes), want the page", url, r.StatusCode, len(b))
+	}
+	cancel(errInterrupted)
+	if err := <-done; !errors.Is(err, errInterrupted) {
+		t.Errorf("qrtc web after interruption returned %v, want errInterrupted", err)
+	}
+}
+
+// TestWebOpens: without --no-open, qrtc web hands the URL it printed to the
+// desktop's opener (xdg-open here; a stand-in on PATH records what it was
+// given).
+func TestWebOpens(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("the stand-in opener is xdg-open, the opener on Linux")
+	}
+	dir := t.TempDir()
+	opened := filepath.Join(dir, "opened")
+	script := "#!/bin/sh\nprintf '%s\\n' \"$1\" > " + opened + ".tmp && mv " + opened + ".tmp " + opened + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "xdg-open"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"web", "--listen", "127.0.0.1:0"}, strings.NewReader(""), pw, io.Discard)
+		pw.Close()
+	}()
+	url, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatalf("reading the URL from qrtc web: %v", err)
+	}
+	go io.Copy(io.Discard, pr)
+	var got []byte
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if got, err = os.ReadFile(opened); err == nil {
+			break
+		}
+	}
+	if string(got) != url {
+		t.Errorf("qrtc web printed %q and opened %q (%v), want the same", url, got, err)
 	}
 	cancel(errInterrupted)
 	if err := <-done; !errors.Is(err, errInterrupted) {
