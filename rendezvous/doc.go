@@ -117,9 +117,9 @@
 // it burns nothing either. If the offer of the answered hello has not come
 // 15 s after such a hello, the joining side publishes burned for its
 // session and fails with ErrContested: the hello it answered was stale or
-// an attacker's. An offering side that publishes its hello before it shows
-// the code (as NewCode and CheckFree, which look the slots up first, make
-// it do at once) is the newest when a person who heard the code joins.
+// an attacker's. An offering side that calls Offer right after NewCode or
+// CheckFree (which have looked its slots up, so the hello is put at once)
+// has its hello out before a person who heard the code can join.
 //
 // # Numbers in use
 //
