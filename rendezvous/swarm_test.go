@@ -3,6 +3,7 @@ package rendezvous
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -251,7 +252,21 @@ func TestLongWait(t *testing.T) {
 	sw := testSwarm(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	a, b := dhtOnly(t, sw), dhtOnly(t, sw)
+	// Each side's progress lines, timed, for -v: where a slow exchange
+	// spent its time.
+	t0 := time.Now()
+	side := func(name string) *Rendezvous {
+		logf := func(f string, args ...any) {
+			t.Logf("%6.2fs %s: %s", time.Since(t0).Seconds(), name, fmt.Sprintf(f, args...))
+		}
+		r, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true, Logf: logf})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(r.Close)
+		return r
+	}
+	a, b := side("offer"), side("join")
 	code := Code{Number: 7005, Words: []string{"acid", "adobe"}}
 	got := make(chan error, 1)
 	go func() {
