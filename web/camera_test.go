@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/qrtc/qrtc/internal/browser"
+	"github.com/qrtc/qrtc/web"
 )
 
 // cameraVideo writes a camera video of a code holding text (command
@@ -65,10 +66,28 @@ type scanEvent struct {
 // TestPageCamera: the page reads "qrtc offer"'s code with the camera, a
 // video of the code through qr's distortions after a second without a
 // code: Chromium's file camera, and in Firefox the test hook's canvas
-// frames. It answers, and the session connects.
+// frames. It answers, and the session connects. The single-file page,
+// opened from file://, gets Chromium's camera too.
 func TestPageCamera(t *testing.T) {
-	for _, kind := range []browser.Kind{browser.Chromium, browser.Firefox} {
-		t.Run(kind.String(), func(t *testing.T) {
+	single := filepath.Join(t.TempDir(), "qrtc.html")
+	page, err := web.SingleFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(single, page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		kind browser.Kind
+		file string
+	}{
+		{"chromium", browser.Chromium, ""},
+		{"firefox", browser.Firefox, ""},
+		{"chromium-file", browser.Chromium, single},
+	} {
+		kind := tc.kind
+		t.Run(tc.name, func(t *testing.T) {
 			require(t, kind)
 			nsA, nsB := twoClients(t)
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
@@ -79,7 +98,7 @@ func TestPageCamera(t *testing.T) {
 				t.Fatal(err)
 			}
 			y4m, frames := cameraVideo(t, offer)
-			opt := pageOptions{}
+			opt := pageOptions{file: tc.file}
 			if kind == browser.Chromium {
 				opt.camera = y4m
 			}
@@ -92,7 +111,7 @@ func TestPageCamera(t *testing.T) {
 			if err := h.next(ctx, "scan", &scan); err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%v: camera start to code %d ms, %d frames decoded, %d frames/s while decoding", kind, scan.MS, scan.Frames, scan.FPS)
+			t.Logf("%s: camera start to code %d ms, %d frames decoded, %d frames/s while decoding", tc.name, scan.MS, scan.Frames, scan.FPS)
 			var read struct{ Source, Type string }
 			if err := h.next(ctx, "read", &read); err != nil {
 				t.Fatal(err)
