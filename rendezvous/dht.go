@@ -5,8 +5,10 @@ import (
 	"crypto/sha1"
 	"errors"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -93,6 +95,11 @@ func newDHT(r *Rendezvous, cfg *Config) (*dhtTransport, error) {
 	logger := alog.NewLogger("qrtc-rendezvous")
 	logger.SetHandlers(alog.DiscardHandler) // a library never logs
 	t := &dhtTransport{r: r, cache: cfg.CacheFile, slots: map[[20]byte]*dhtSlot{}, lookOK: make(chan struct{})}
+	t.ctx, t.cancel = context.WithCancel(context.Background())
+	resolver := cfg.resolver
+	if resolver == nil {
+		resolver = net.DefaultResolver
+	}
 	starting := func() ([]dht.Addr, error) {
 		var addrs []dht.Addr
 		if ns, err := dht.ReadNodesFromFile(t.cache); err == nil && t.cache != "" {
@@ -100,13 +107,7 @@ func newDHT(r *Rendezvous, cfg *Config) (*dhtTransport, error) {
 				addrs = append(addrs, dht.NewAddr(n.Addr.UDP()))
 			}
 		}
-		// Host names are resolved here, each on its own, so that one
-		// name that does not resolve does not hide the others.
-		for _, hp := range bootstrap {
-			if a, err := dht.ResolveHostPorts([]string{hp}); err == nil {
-				addrs = append(addrs, a...)
-			}
-		}
+		addrs = append(addrs, resolveBootstrap(t.ctx, resolver, cfg.resolveTimeout(), bootstrap)...)
 		if len(addrs) == 0 {
 			return nil, errors.New("no bootstrap node resolves")
 		}
@@ -125,12 +126,48 @@ func newDHT(r *Rendezvous, cfg *Config) (*dhtTransport, error) {
 		DefaultWant:      []krpc.Want{krpc.WantNodes, krpc.WantNodes6},
 	})
 	if err != nil {
+		t.cancel()
 		conn.Close()
 		return nil, err
 	}
 	t.s = s
-	t.ctx, t.cancel = context.WithCancel(context.Background())
 	return t, nil
+}
+
+// resolveBootstrap resolves host:port names, all at once, each within
+// timeout and never past ctx (the transport's, which close ends):
+// on a network without DNS, the default bootstrap names would otherwise
+// hold every lookup, and Close, for as long as the system's resolver
+// retries (dht.ResolveHostPorts does not take a context). Names that do not
+// resolve are left out.
+func resolveBootstrap(ctx context.Context, resolver *net.Resolver, timeout time.Duration, hostPorts []string) []dht.Addr {
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	var addrs []dht.Addr
+	for _, hp := range hostPorts {
+		host, portText, err := net.SplitHostPort(hp)
+		port, perr := strconv.ParseUint(portText, 10, 16)
+		if err != nil || perr != nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rctx, cancel := context.WithTimeout(ctx, timeout)
+			defer cancel()
+			ips, err := resolver.LookupNetIP(rctx, "ip", host)
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, ip := range ips {
+				addrs = append(addrs, dht.NewAddr(net.UDPAddrFromAddrPort(netip.AddrPortFrom(ip.Unmap(), uint16(port)))))
+			}
+		}()
+	}
+	wg.Wait()
+	return addrs
 }
 
 // close stops every slot goroutine and the server, and saves the routing

@@ -46,6 +46,10 @@ type Config struct {
 	// rivalWait replaces the default of the joining side's wait for its
 	// session once another hello came (tests).
 	rivalWait time.Duration
+	// resolver replaces net.DefaultResolver for bootstrap host names, and
+	// resolveWait the time one name may take (tests).
+	resolver    *net.Resolver
+	resolveWait time.Duration
 }
 
 func (c *Config) pollInterval() time.Duration {
@@ -61,6 +65,14 @@ func (c *Config) republishInterval() time.Duration {
 	return 20 * time.Second
 }
 func (c *Config) sendRate() float64 { return 200 }
+
+// resolveTimeout bounds the resolution of one bootstrap host name.
+func (c *Config) resolveTimeout() time.Duration {
+	if c.resolveWait > 0 {
+		return c.resolveWait
+	}
+	return 5 * time.Second
+}
 
 // settleFor is how long the joining side gathers hellos after the first
 // one before it answers the newest, unless the DHT lookup of the offering

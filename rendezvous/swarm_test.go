@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -289,4 +290,44 @@ func TestLongWait(t *testing.T) {
 		t.Fatalf("Offer: %v", err)
 	}
 	t.Logf("exchange %v after a 3-minute wait", time.Since(start))
+}
+
+// TestCloseDuringResolve: on a network without DNS the bootstrap names do
+// not resolve, and the system's resolver may wait a long time for each;
+// Close must not wait for it (a qrtc that found the other side over the
+// local network would otherwise hang before its session starts).
+func TestCloseDuringResolve(t *testing.T) {
+	asked := make(chan struct{}, 1)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	// A name server that does not answer, and a resolver stuck on it
+	// whatever its own time limits.
+	blackhole := &net.Resolver{PreferGo: true, Dial: func(ctx context.Context, network, address string) (net.Conn, error) {
+		select {
+		case asked <- struct{}{}:
+		default:
+		}
+		<-release
+		return nil, errors.New("no name server")
+	}}
+	r, err := New(Config{Bootstrap: []string{"bootstrap.qrtc.test:6881"}, NoMulticast: true, resolver: blackhole, resolveWait: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go r.CheckFree(context.Background(), 7007) // starts the lookups; ends with Close
+	select {
+	case <-asked:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the bootstrap name was never looked up")
+	}
+	closed := make(chan struct{})
+	go func() {
+		r.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second): // the resolver waits for ever
+		t.Fatal("Close waits for the resolution of a bootstrap name")
+	}
 }
