@@ -192,6 +192,9 @@ func (s *session) transferError(rep *transfer.Report, err error, again string) e
 		return nil
 	}
 	counts := fmt.Sprintf("%d of %d files delivered", rep.DeliveredFiles, rep.Files)
+	if rep.Files == 0 { // folders and links only
+		counts = fmt.Sprintf("%d of %d folders and links delivered", rep.Delivered, rep.Entries)
+	}
 	switch {
 	case s.ctx.Err() != nil:
 		return failf(exitInterrupted, again, "%w: %s", s.interrupted(), counts)

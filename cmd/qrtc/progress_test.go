@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"strings"
 	"testing"
 
@@ -31,6 +32,24 @@ func TestProgressView(t *testing.T) {
 		lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 		if strings.Contains(out, "\x1b") || len(lines) != 3 || !strings.HasPrefix(lines[0], "  received 300 B of 1.0 kB (30%)") || !strings.HasPrefix(lines[1], "  received 500 B of 1.0 kB (50%)") {
 			t.Errorf("off a terminal: %q, want three plain lines, once past 25, 50 and 75%%, each with its own share", lines)
+		}
+	}
+}
+
+// TestTransferErrorCounts: the exit error counts files, or, when only
+// folders and links were sent, those ("0 of 0 files" said nothing).
+func TestTransferErrorCounts(t *testing.T) {
+	s := &session{ctx: context.Background()}
+	for _, c := range []struct {
+		rep  transfer.Report
+		want string
+	}{
+		{transfer.Report{Entries: 3, Files: 2, Delivered: 2, DeliveredFiles: 1}, "1 of 2 files delivered"},
+		{transfer.Report{Entries: 2, Delivered: 1}, "1 of 2 folders and links delivered"},
+	} {
+		err := s.transferError(&c.rep, transfer.ErrIncomplete, "again")
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("transferError(%+v): %v, want %q in it", c.rep, err, c.want)
 		}
 	}
 }
