@@ -46,6 +46,11 @@
 //
 // # Wire format, version 1
 //
+// An offering qrtc creates its data channel with the subprotocol
+// "qrtc-files/1" (Protocol; RFC 8832 section 5.1), so that a qrtc chat
+// answering it can say that the other side moves files. An answerer that
+// speaks this protocol may ignore the subprotocol, as browser pages do.
+//
 // Every message is one binary data-channel message. Its first byte is its
 // type. Integers are unsigned LEB128 varints (1 to 10 bytes, 7 bits per
 // byte, least significant group first, high bit set on every byte but the

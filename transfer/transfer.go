@@ -16,6 +16,15 @@ type Conn interface {
 	Receive(ctx context.Context) ([]byte, error)
 }
 
+// ProtocolName and Protocol name this protocol as a data channel's
+// subprotocol (RFC 8832 section 5.1), which an offering qrtc send or qrtc
+// receive announces, so that a qrtc chat that answers knows at once that
+// the other side moves files. Version is the number after the slash.
+const (
+	ProtocolName = "qrtc-files"
+	Protocol     = "qrtc-files/1"
+)
+
 // DefaultChunkSize is the largest DATA message Send writes unless
 // SendOptions.ChunkSize says otherwise: 64 KiB, a quarter of the
 // max-message-size that qrtc and Chromium announce.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/qrtc/qrtc/peer"
+	"github.com/qrtc/qrtc/stream"
 	"github.com/qrtc/qrtc/transfer"
 )
 
@@ -33,6 +34,26 @@ func (c peerConn) Receive(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("%w: the other side sent a text message: is it \"qrtc offer\" or \"qrtc answer\" (a chat) instead of qrtc send or qrtc receive?", transfer.ErrProtocol)
 	}
 	return m.Data, nil
+}
+
+// notAChat fails at once when the offer came from "qrtc offer", whose
+// channel announces package stream: a chat, which sends no files and
+// waits for none. there is what the other side should run instead.
+func (s *session) notAChat(there string) error {
+	if s.p.Protocol() != stream.Protocol {
+		return nil
+	}
+	return failf(exitBadInput, fmt.Sprintf("run %s there instead (or qrtc answer here, to chat)", there), "qrtc: the other side runs \"qrtc offer\", a chat, which sends and takes no files")
+}
+
+// notFiles fails at once when a chat answers an offer of qrtc send or qrtc
+// receive (its channel announces transfer.Protocol): the chat would wait
+// for lines, the other side for files.
+func (s *session) notFiles() error {
+	if !s.answering || !strings.HasPrefix(s.p.Protocol(), transfer.ProtocolName+"/") {
+		return nil
+	}
+	return failf(exitBadInput, "answer it with qrtc receive OFFER when the other side runs qrtc send, or with qrtc send --to OFFER PATH... when it runs qrtc receive", "qrtc: the other side runs \"qrtc send\" or \"qrtc receive\", which move files, not a chat")
 }
 
 // chunkSize is the DATA size for the other side's max-message-size.
@@ -192,7 +213,10 @@ func (s *session) transferError(rep *transfer.Report, err error, again string) e
 		return nil
 	}
 	counts := fmt.Sprintf("%d of %d files delivered", rep.DeliveredFiles, rep.Files)
-	if rep.Files == 0 { // folders and links only
+	switch {
+	case rep.Entries == 0: // the list of files never came
+		counts = "nothing was delivered"
+	case rep.Files == 0: // folders and links only
 		counts = fmt.Sprintf("%d of %d folders and links delivered", rep.Delivered, rep.Entries)
 	}
 	switch {

@@ -560,3 +560,42 @@ func TestFilesReceiverOffers(t *testing.T) {
 	receiver.wantExit(0)
 	sameFiles(t, filepath.Join(src, "d"), filepath.Join(dst, "d"))
 }
+
+// TestFilesWithAChat pairs file commands with chats: qrtc receive or qrtc
+// send --to given the offer of qrtc offer, and qrtc answer given the offer
+// of qrtc send or qrtc receive. The side that answers says at once what
+// the other side runs and what to run instead, rather than waiting for
+// files or lines that never come.
+func TestFilesWithAChat(t *testing.T) {
+	t.Parallel()
+	t.Run("receive answers a chat", func(t *testing.T) {
+		t.Parallel()
+		chat := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+		receiver := startQRTC(t, "receive", nil, sessionCmd("receive", "--yes", "--out", t.TempDir(), chat.token())...)
+		chat.write(receiver.token() + "\n")
+		receiver.wantExit(2, `runs "qrtc offer", a chat`, "run qrtc send PATH... there")
+		chat.wantExit(1)
+	})
+	t.Run("send answers a chat", func(t *testing.T) {
+		t.Parallel()
+		chat := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+		sender := startQRTC(t, "send", nil, sessionCmd("send", "--to", chat.token(), t.TempDir())...)
+		chat.write(sender.token() + "\n")
+		sender.wantExit(2, `runs "qrtc offer", a chat`, "run qrtc receive there")
+		chat.wantExit(1)
+	})
+	for _, offerer := range []string{"send", "receive"} {
+		t.Run("a chat answers "+offerer, func(t *testing.T) {
+			t.Parallel()
+			args := []string{"--out", t.TempDir()}
+			if offerer == "send" {
+				args = []string{t.TempDir()}
+			}
+			files := startQRTC(t, offerer, nil, sessionCmd(offerer, args...)...)
+			chat := startQRTC(t, "answer", nil, sessionCmd("answer", files.token())...)
+			files.write(chat.token() + "\n")
+			chat.wantExit(2, `runs "qrtc send" or "qrtc receive", which move files`, "qrtc receive OFFER", "qrtc send --to OFFER")
+			files.wantExit(1)
+		})
+	}
+}

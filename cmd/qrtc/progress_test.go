@@ -37,7 +37,8 @@ func TestProgressView(t *testing.T) {
 }
 
 // TestTransferErrorCounts: the exit error counts files, or, when only
-// folders and links were sent, those ("0 of 0 files" said nothing).
+// folders and links were sent, those, or says that nothing came ("0 of 0
+// files" said nothing).
 func TestTransferErrorCounts(t *testing.T) {
 	s := &session{ctx: context.Background()}
 	for _, c := range []struct {
@@ -46,6 +47,7 @@ func TestTransferErrorCounts(t *testing.T) {
 	}{
 		{transfer.Report{Entries: 3, Files: 2, Delivered: 2, DeliveredFiles: 1}, "1 of 2 files delivered"},
 		{transfer.Report{Entries: 2, Delivered: 1}, "1 of 2 folders and links delivered"},
+		{transfer.Report{}, "nothing was delivered"},
 	} {
 		err := s.transferError(&c.rep, transfer.ErrIncomplete, "again")
 		if err == nil || !strings.Contains(err.Error(), c.want) {

@@ -44,6 +44,7 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 			return err
 		}
 	} else {
+		cfg.Protocol = transfer.Protocol // a chat that answers says so at once
 		if s, err = newSession(ctx, st, &f, cfg); err != nil {
 			return err
 		}
@@ -54,6 +55,9 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 	}
 	defer s.close()
 	if err := s.connect(); err != nil {
+		return err
+	}
+	if err := s.notAChat("qrtc send PATH..."); err != nil {
 		return err
 	}
 	st.say("Waiting for the other side's list of files...")

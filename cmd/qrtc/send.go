@@ -43,6 +43,7 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 			return err
 		}
 	} else {
+		cfg.Protocol = transfer.Protocol // a chat that answers says so at once
 		if s, err = newSession(ctx, st, &f, cfg); err != nil {
 			return err
 		}
@@ -53,6 +54,9 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 	}
 	defer s.close()
 	if err := s.connect(); err != nil {
+		return err
+	}
+	if err := s.notAChat("qrtc receive"); err != nil {
 		return err
 	}
 	st.say("Offering %s (%s); waiting for the other side to accept...", plural(src.Files(), "file"), formatBytes(src.Total))

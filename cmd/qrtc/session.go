@@ -335,6 +335,9 @@ func (s *session) connectAndChat() error {
 	if err := s.connect(); err != nil {
 		return err
 	}
+	if err := s.notFiles(); err != nil {
+		return err
+	}
 	return s.chat()
 }
 
