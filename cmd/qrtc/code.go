@@ -169,10 +169,11 @@ func dhtCacheFile(bootstrap []string) string {
 	return filepath.Join(dir, "qrtc", name)
 }
 
-// offerByCode makes a code, shows it (stdout, as the token would be) and
+// offerByCode makes a code, shows it (stdout, as the token would be,
+// unless dataOnly; and stderr) and
 // returns the token the other side sends back for token, which is this
 // side's own. rv must be closed by the caller once the connection is up.
-func offerByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Rendezvous, token string) (string, error) {
+func offerByCode(ctx context.Context, st *stdio, c *codeFlags, dataOnly bool, rv *rendezvous.Rendezvous, token string) (string, error) {
 	var code rendezvous.Code
 	var err error
 	if c.number != 0 {
@@ -186,8 +187,10 @@ func offerByCode(ctx context.Context, st *stdio, c *codeFlags, rv *rendezvous.Re
 	if err != nil {
 		return "", codeError(err)
 	}
-	if _, err := fmt.Fprintln(st.out, code); err != nil {
-		return "", stdoutError(err)
+	if !dataOnly {
+		if _, err := fmt.Fprintln(st.out, code); err != nil {
+			return "", stdoutError(err)
+		}
 	}
 	st.say("Your code is %s. Tell it to the other side; they run: %s", code, c.otherSide(code.String()))
 	st.say("Waiting for the other side (%s)...", c.paths())
@@ -279,7 +282,7 @@ func (s *session) acceptByCode(offer sdpcompact.Description, token string) error
 	for _, w := range s.p.GatherWarnings() {
 		s.st.say("qrtc: warning: %s", w)
 	}
-	answerTok, err := offerByCode(s.waitCtx, s.st, &s.f.code, rv, token)
+	answerTok, err := offerByCode(s.waitCtx, s.st, &s.f.code, s.f.dataOnly, rv, token)
 	if err != nil {
 		return s.waitError(err, "no answer")
 	}

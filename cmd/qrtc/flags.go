@@ -231,6 +231,9 @@ type sessionFlags struct {
 	turnPass string
 	png      string
 	tokenOut string
+	// dataOnly keeps the own token (or code) off stdout, which then
+	// carries the other side's stream alone.
+	dataOnly bool
 	noQR     bool
 	// noOneScan: the answer only as a token (onescan.go).
 	noOneScan bool
@@ -263,6 +266,7 @@ func (f *sessionFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.png, "png", "", "also write the QR code as a PNG image to `FILE`")
 	fs.StringVar(&f.link, "link", "", "draw the offer's QR code as a link `URL#TOKEN` that opens the qrtc page, so a phone's camera app joins (\""+linkDefault+"\": "+web.DefaultURL+")")
 	fs.StringVar(&f.tokenOut, "token-out", "", "also write the token to `FILE` (atomically)")
+	fs.BoolVar(&f.dataOnly, "data-only", false, "stdout: only what the other side sends, without this side's token (or code) as its first line, for pipes such as | tar x (the token still shows on stderr and goes to --token-out)")
 	fs.BoolVar(&f.noQR, "no-qr", false, "do not draw the QR code on the terminal")
 	fs.BoolVar(&f.noOneScan, "no-one-scan", false, "offer: take the answer only as a token or photo, not from inside the other side's first connectivity check; answer: answer the ordinary way")
 	fs.BoolVar(&f.copy, "copy", false, "also copy the line for the other computer to the clipboard, with the OSC 52 sequence that kitty, iTerm2, WezTerm, foot, Windows Terminal, xterm (with allowWindowOps) and tmux (with set-clipboard on) understand")

@@ -43,20 +43,26 @@ Example:
   line typed is sent to the other side. Ctrl-D: "I have finished sending";
   the session ends when both sides have (Ctrl-C leaves at once).
 
-stdout carries only data (the own token, then the messages received, one per
-line); stderr carries everything for people. A message that contains a line
-break (browsers can send them; qrtc never does) is printed on one line with
-"\" written "\\", LF "\n" and CR "\r"; every other message is printed as it
-came. When stdout is a terminal, a message with control characters (ESC, other
-C0 and C1 controls, DEL, bytes that are not UTF-8) is escaped the same way,
-each such byte written "\xHH", so that the other side cannot drive the
-terminal; pipes get the bytes raw. Each input line is one message: a CR before
-the LF is dropped, and a last line without LF is sent too.
+stdout carries only data (the own token, then what the other side sends;
+--data-only leaves the token out, for pipes such as "| tar x"); stderr carries
+everything for people. Between two qrtc, standard input is a byte stream to
+the other side's stdout, each way, like an ssh pipe: any bytes arrive
+unchanged (NUL, CR, invalid UTF-8, lines of any length, a last line without
+LF). End of input (Ctrl-D) means "I have finished sending"; each side exits
+once both have. When stdout is a terminal, control characters (ESC, other C0
+and C1 controls, DEL, bytes that are not UTF-8) are escaped, each such byte
+written "\xHH" ("\" as "\\", LF inside a message "\n", CR "\r"), so that the
+other side cannot drive the terminal; pipes and files get the bytes raw.
+A browser page knows no byte stream: there each input line is one message, a
+message holding a line break is printed on one line escaped as above, and a
+line longer than the page takes (256 KiB) is skipped and counted.
 
-Exit codes: 0 session ended normally, 1 could not connect / timed out / the
-other side vanished, 2 bad usage or bad input, 130 interrupted (Ctrl-C), 143
-terminated (SIGTERM). An error is printed as two lines: what went wrong, then
-what to do.
+Exit codes: 0 everything sent was delivered and everything received written;
+1 could not connect / timed out / the other side vanished or left before the
+streams ended / something was not delivered or skipped (the numbers are on
+stderr) / the phrase was not confirmed; 2 bad usage or bad input; 130
+interrupted (Ctrl-C); 143 terminated (SIGTERM). An error is printed as two
+lines: what went wrong, then what to do.
 
 Run "qrtc COMMAND --help" for the flags and examples of each command.
 `
@@ -71,7 +77,10 @@ QRTC1O..."; --copy also puts it on the clipboard). Then it reads the other
 side's answer from standard input: the token (a token wrapped over several
 lines works too) or the path of an image of the answer's QR code. A bad answer
 typed at a terminal is explained and asked for again; from a pipe it ends qrtc
-with exit code 2. Once connected, both sides print the same verification phrase;
+with exit code 2. Standard input from a file or pipe that does not start with
+an answer ("qrtc offer < data", "tar c dir | qrtc offer") is all sent: the
+answer then comes inside the other side's first connectivity check, as qrtc
+answer sends it unless --no-one-scan is given. Once connected, both sides print the same verification phrase;
 standard input then goes to the other side's stdout and the other side's
 input to this stdout, byte for byte (see "qrtc --help" for browser peers).
 End of input (Ctrl-D) means "I have finished sending": qrtc exits once both

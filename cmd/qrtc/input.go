@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/qrtc/qrtc/qr"
 	"github.com/qrtc/qrtc/sdpcompact"
@@ -50,10 +52,11 @@ type lineReader struct {
 	pending chan readResult // the reply to a request its caller gave up on (ctx), for the next one
 }
 
-// readRequest asks the reading goroutine for a line (n == 0) or for up to
-// n bytes.
+// readRequest asks the reading goroutine for a line (n == 0), for up to n
+// bytes, or (peek) for a look at what comes next without taking it.
 type readRequest struct {
 	n     int
+	peek  bool
 	reply chan readResult // buffered: a reply nobody waits for any more is dropped
 }
 
@@ -89,6 +92,10 @@ func (lr *lineReader) loop(r io.Reader) {
 		case req = <-lr.reqs:
 		case <-lr.stop:
 			return
+		}
+		if req.peek {
+			req.reply <- readResult{data: peekLine(br)}
+			continue
 		}
 		if req.n == 0 {
 			req.reply <- readResult{line: readLine(br)}
@@ -187,6 +194,47 @@ func (lr *lineReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return copy(p, res.data), res.err
+}
+
+// peekLine returns a copy of what br holds once it holds a whole line, or
+// is full, or its input ended or failed, without taking anything from it.
+func peekLine(br *bufio.Reader) []byte {
+	for {
+		b, _ := br.Peek(br.Buffered())
+		if bytes.IndexByte(b, '\n') >= 0 || len(b) == br.Size() {
+			return bytes.Clone(b)
+		}
+		if _, err := br.Peek(len(b) + 1); err != nil {
+			b, _ = br.Peek(br.Buffered())
+			return bytes.Clone(b)
+		}
+	}
+}
+
+// peek returns the start of what is still unread (at least its first line
+// when that fits in 64 KiB; less only when input ended), or ctx's error.
+// Nothing is taken: a peek given up on leaves the input as it was.
+func (lr *lineReader) peek(ctx context.Context) ([]byte, error) {
+	lr.mu.Lock()
+	pending := lr.pending != nil
+	lr.mu.Unlock()
+	if pending {
+		return nil, errors.New("qrtc: peek after a read given up on; this is a bug in qrtc")
+	}
+	req := readRequest{peek: true, reply: make(chan readResult, 1)}
+	select {
+	case lr.reqs <- req:
+	case <-lr.stop:
+		return nil, io.ErrClosedPipe
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case res := <-req.reply:
+		return res.data, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // readLine reads one line, dropping "\n" or "\r\n"; a last line without a
@@ -290,6 +338,12 @@ func (tr *tokenReader) readOne(ctx context.Context) (string, sdpcompact.Descript
 		first = strings.TrimSpace(l.text)
 	}
 	if !sdpcompact.LooksLikeToken(first) {
+		if !plausiblePath(first) {
+			// Data, as in "qrtc offer --no-one-scan < file": said briefly,
+			// not echoed whole.
+			return "", sdpcompact.Description{}, failf(exitBadInput, "give the token (it starts with QRTC), or the path of a photo of its QR code, on a line of its own before any data",
+				"%w: a line of %d bytes that starts with %q", errNotTokenOrImage, len(first), clip(strings.ToValidUTF8(first, "\uFFFD"), 24))
+		}
 		return tokenFromArg(first)
 	}
 	text := first
@@ -325,6 +379,21 @@ func (tr *tokenReader) readOne(ctx context.Context) (string, sdpcompact.Descript
 		return "", sdpcompact.Description{}, tokenError(err)
 	}
 	return text, d, nil
+}
+
+// plausiblePath reports whether text could be a file's path: UTF-8, no
+// control characters, no longer than systems allow (4,096 bytes, 255 a
+// name).
+func plausiblePath(text string) bool {
+	if len(text) > 4096 || !utf8.ValidString(text) || strings.IndexFunc(text, unicode.IsControl) >= 0 {
+		return false
+	}
+	for _, name := range strings.FieldsFunc(text, func(r rune) bool { return r == '/' || r == '\\' }) {
+		if len(name) > 255 {
+			return false
+		}
+	}
+	return true
 }
 
 // incomplete reports whether a decode error may go away with more text. A

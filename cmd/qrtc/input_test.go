@@ -54,6 +54,8 @@ func TestTokenReader(t *testing.T) {
 		{name: "token file", input: answerFile + "\n", wantNext: ""},
 		{name: "offer instead of answer", input: offer + "\n", wantErr: errWrongType, wantCode: 2},
 		{name: "garbage", input: "hello\n", wantErr: errNotTokenOrImage, wantCode: 2},
+		{name: "data: a long line", input: strings.Repeat("0123456789 ", 50) + "\n", wantErr: errNotTokenOrImage, wantCode: 2},
+		{name: "data: binary", input: "\x00\xff\xfebinary\n", wantErr: errNotTokenOrImage, wantCode: 2},
 		{name: "truncated then blank", input: answer[:len(answer)/2] + "\n\n", wantErr: sdpcompact.ErrTruncated, wantCode: 2},
 		{name: "truncated then text", input: answer[:len(answer)/2] + "\nhello, world!\n", wantCode: 2},
 		{name: "corrupted, then a chat line", input: corrupt(answer) + "\nhello\n", wantErr: sdpcompact.ErrChecksum, wantCode: 2},
@@ -275,5 +277,61 @@ func TestReadFileCappedNotRegular(t *testing.T) {
 		case <-time.After(waitLimit):
 			t.Fatalf("readFileCapped(%q) still blocked after %s", path, waitLimit)
 		}
+	}
+}
+
+// TestStartsWithAnswer: what decides whether the offer reads its answer from
+// standard input (a pipe) or takes all of it as the stream to send.
+func TestStartsWithAnswer(t *testing.T) {
+	answer := fixtureToken(t, "answer")
+	dir := t.TempDir()
+	photo := filepath.Join(dir, "answer photo.png")
+	if err := qr.WritePNGFile(photo, answer, qr.PNGOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		input string
+		want  bool
+	}{
+		{"token", answer + "\ndata\n", true},
+		{"token without newline", answer, true},
+		{"blank lines, then token", "\n \r\n" + answer + "\n", true},
+		{"first part of a wrapped token", answer[:40] + "\n" + answer[40:] + "\n", true},
+		{"image path", photo + "\n", true},
+		{"quoted image path", "'" + photo + "'\n", true},
+		{"empty input", "", false},
+		{"blank lines only", "\n\n", false},
+		{"text", "hello, world\n", false},
+		{"a missing file", filepath.Join(dir, "nothing.png") + "\n", false},
+		{"binary", "\x00\x01\xff\n" + answer + "\n", false},
+		{"a line longer than a file name", strings.Repeat("x", 300) + "\n", false},
+		{"a start without newline, 64 KiB", strings.Repeat("y", 64<<10), false},
+	}
+	for _, tc := range tests {
+		if got := startsWithAnswer([]byte(tc.input)); got != tc.want {
+			t.Errorf("%s: startsWithAnswer = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestPeekTakesNothing: a peek shows the first line (or what there is) and
+// leaves every byte for the reads after it.
+func TestPeekTakesNothing(t *testing.T) {
+	long := strings.Repeat("z", 100<<10)
+	for _, input := range []string{"", "one\ntwo\n", "no newline", long + "\nafter\n"} {
+		lr := newLineReader(strings.NewReader(input))
+		b, err := lr.peek(context.Background())
+		if err != nil {
+			t.Fatalf("peek(%.20q): %v", input, err)
+		}
+		if want := input[:min(len(input), 64<<10)]; !strings.HasPrefix(want, string(b)) || (len(b) < len(want) && !bytes.Contains(b, []byte("\n"))) {
+			t.Errorf("peek(%.20q) = %.20q (%d bytes): want the start of the input up to its first line", input, b, len(b))
+		}
+		got, err := io.ReadAll(lr)
+		if err != nil || string(got) != input {
+			t.Errorf("after peek(%.20q): read %d bytes, %v; want all %d", input, len(got), err, len(input))
+		}
+		lr.close()
 	}
 }

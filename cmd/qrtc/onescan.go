@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"os"
+	"strings"
 
 	"github.com/qrtc/qrtc/sdpcompact"
 )
@@ -9,9 +12,40 @@ import (
 // awaitAnswer reads the answer at the prompt while the peer may take it
 // from the answerer's first connectivity check (one-scan, package
 // onescan), whichever comes first. oneScan tells which.
+//
+// Standard input that is not a terminal and does not start with an answer
+// (a token, or the path of an image) is not read here at all: it is the
+// stream this side sends, as in "qrtc offer < file", and the answer can
+// then only come inside a connectivity check.
 func (s *session) awaitAnswer(offer sdpcompact.Description, tr *tokenReader, prompt string, check func(string, sdpcompact.Description) error) (answer sdpcompact.Description, oneScan bool, err error) {
 	ctx, cancel := context.WithCancel(s.waitCtx)
 	defer cancel()
+	if !s.st.inTTY && !s.f.noOneScan {
+		peeked := make(chan []byte, 1)
+		go func() {
+			// Takes nothing from the input; exits when it holds a line or
+			// ends, or when ctx ends.
+			if b, err := s.lines.peek(ctx); err == nil {
+				peeked <- b
+			}
+		}()
+		select {
+		case b := <-peeked:
+			if !startsWithAnswer(b) {
+				s.st.say("Standard input does not start with an answer, so all of it is for the other side. Waiting for the answer inside the other side's first connectivity check (a browser page sends none: for its answer, give it on the first line of standard input, before the data)...")
+				select {
+				case <-s.p.OneScanAnswered():
+					return sdpcompact.Description{}, true, s.answeredInCheck(offer)
+				case <-ctx.Done():
+					return sdpcompact.Description{}, false, ctx.Err()
+				}
+			}
+		case <-s.p.OneScanAnswered():
+			return sdpcompact.Description{}, true, s.answeredInCheck(offer)
+		case <-ctx.Done():
+			return sdpcompact.Description{}, false, ctx.Err()
+		}
+	}
 	type result struct {
 		d   sdpcompact.Description
 		err error
@@ -22,20 +56,48 @@ func (s *session) awaitAnswer(offer sdpcompact.Description, tr *tokenReader, pro
 		_, d, err := tr.read(ctx, prompt, check)
 		got <- result{d, err}
 	}()
-	for {
-		select {
-		case r := <-got:
-			return r.d, false, r.err
-		case <-s.p.OneScanAnswered():
-			cancel()
-			<-got // the reader stops reading lines before the chat does
-			s.st.say("The answer came inside the other side's first connectivity check: nothing to scan or paste back.")
-			s.skipLine = func(text string) bool { return isAnswerTo(text, offer) }
-			return sdpcompact.Description{}, true, nil
-		case <-ctx.Done():
-			return sdpcompact.Description{}, false, ctx.Err()
-		}
+	select {
+	case r := <-got:
+		return r.d, false, r.err
+	case <-s.p.OneScanAnswered():
+		cancel()
+		<-got // the reader stops reading lines before the chat does
+		return sdpcompact.Description{}, true, s.answeredInCheck(offer)
+	case <-ctx.Done():
+		return sdpcompact.Description{}, false, ctx.Err()
 	}
+}
+
+// answeredInCheck says that the answer came inside a connectivity check,
+// and has the session skip the answer token should it come as a line of
+// input after all.
+func (s *session) answeredInCheck(offer sdpcompact.Description) error {
+	s.st.say("The answer came inside the other side's first connectivity check: nothing to scan or paste back.")
+	s.skipLine = func(text string) bool { return isAnswerTo(text, offer) }
+	return nil
+}
+
+// startsWithAnswer reports whether input, the start of standard input,
+// begins (after blank lines) with what the offer prompt takes: a token, or
+// the path of an existing file (an image of the answer's QR code).
+func startsWithAnswer(input []byte) bool {
+	for len(input) > 0 {
+		first, rest, _ := bytes.Cut(input, []byte("\n"))
+		text := strings.TrimSpace(string(first))
+		if text == "" {
+			input = rest
+			continue
+		}
+		if sdpcompact.LooksLikeToken(text) {
+			return true
+		}
+		if !plausiblePath(text) {
+			return false
+		}
+		_, err := os.Stat(unquotePath(text))
+		return err == nil
+	}
+	return false
 }
 
 // isAnswerTo reports whether text is an answer token made for offer.

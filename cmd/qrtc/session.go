@@ -281,7 +281,8 @@ func (s *session) close() {
 	s.lines.close()
 }
 
-// show hands out the own token: one line on stdout (data), the optional
+// show hands out the own token: one line on stdout (data; not with
+// --data-only), the optional
 // files, and on stderr (people) the QR code, what it is, the instructions
 // and, under them, the line the other side copies: when instructions name
 // "qrtc CMD TOKEN", that command with the token, else the token alone (see
@@ -312,8 +313,10 @@ func (s *session) show(token, kind, instructions string) error {
 			return fileError("--png", s.f.png, err)
 		}
 	}
-	if _, err := fmt.Fprintln(s.st.out, token); err != nil {
-		return stdoutError(err)
+	if !s.f.dataOnly {
+		if _, err := fmt.Fprintln(s.st.out, token); err != nil {
+			return stdoutError(err)
+		}
 	}
 	line := copyLine(instructions, token)
 	caption := fmt.Sprintf("This is your %s (%d characters). %s", kind, len(token), captionText(instructions))

@@ -90,8 +90,9 @@ func (d *dataSink) waitFor(t *testing.T, n int64) {
 }
 
 // streamPair connects an offerer and an answerer whose stdouts go to the
-// sinks, the tokens carried by --token-out files.
-func streamPair(t *testing.T, offOut, ansOut io.Writer) (offerer, answerer *proc) {
+// sinks, the tokens carried by --token-out files; ansFlags go to the
+// answerer.
+func streamPair(t *testing.T, offOut, ansOut io.Writer, ansFlags ...string) (offerer, answerer *proc) {
 	t.Helper()
 	dir := t.TempDir()
 	offerFile, answerFile := filepath.Join(dir, "offer"), filepath.Join(dir, "answer")
@@ -101,7 +102,7 @@ func streamPair(t *testing.T, offOut, ansOut io.Writer) (offerer, answerer *proc
 	if err != nil {
 		t.Fatal(err)
 	}
-	answerer = startQRTC(t, "answer", ansOut, sessionCmd("answer", "--token-out", answerFile, string(bytes.TrimSpace(offerTok)))...)
+	answerer = startQRTC(t, "answer", ansOut, sessionCmd("answer", append(append([]string{"--token-out", answerFile}, ansFlags...), string(bytes.TrimSpace(offerTok)))...)...)
 	answerer.waitStderr(regexp.MustCompile(`^This is your answer`))
 	answerTok, err := os.ReadFile(answerFile)
 	if err != nil {
@@ -295,4 +296,76 @@ func TestStreamFromDevNull(t *testing.T) {
 		t.Fatalf("answerer wrote %q, want %q", got, want)
 	}
 	answerer.waitStderr(regexp.MustCompile(fmt.Sprintf(`^Session ended: everything sent was delivered \(0 bytes\), everything received was written \(%d bytes\)`, len(got))))
+}
+
+// TestStreamDataOnly: with --data-only the answerer's stdout is the
+// offerer's stream alone, byte for byte, without the answer token first,
+// so that "qrtc answer --data-only TOKEN | tar x" works.
+func TestStreamDataOnly(t *testing.T) {
+	t.Parallel()
+	offSink, ansOut := newSink(false), &lockedBuffer{}
+	offerer, answerer := streamPair(t, offSink, ansOut, "--data-only")
+	answerer.closeStdin()
+	sent := "QRTC1 is not a token here\nbinary \x00\xff\r\nand no final newline"
+	offerer.write(sent)
+	offerer.closeStdin()
+	offerer.wantExit(0)
+	answerer.wantExit(0)
+	if got := ansOut.String(); got != sent {
+		t.Fatalf("the answerer's stdout with --data-only is %q, want exactly what was sent, %q", got, sent)
+	}
+}
+
+// lockedBuffer is a bytes.Buffer that a process's stdout copier writes
+// while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestStreamOfferFromFile: "qrtc offer < file", the file not starting with
+// an answer, sends all of it: the offer takes the answer from inside the
+// answerer's first connectivity check and reads no line of the file as an
+// answer. Both sides here start before and after the data is all written,
+// with the answerer's stdout the data alone (--data-only), as in
+// "tar c dir | qrtc offer" and "qrtc answer --data-only TOKEN | tar x".
+func TestStreamOfferFromFile(t *testing.T) {
+	t.Parallel()
+	data := make([]byte, 3<<20)
+	rand.NewChaCha8([32]byte{'f', 'i', 'l', 'e'}).Read(data)
+	copy(data, "a first line that is neither a token nor a path\n")
+	dir := t.TempDir()
+	offerFile := filepath.Join(dir, "offer")
+	offerer := startQRTC(t, "offer", newSink(false), oneScanCmd("offer", "--token-out", offerFile)...)
+	go func() {
+		if _, err := offerer.stdin.Write(data); err == nil {
+			offerer.stdin.Close()
+		}
+	}()
+	offerer.waitStderr(regexp.MustCompile(`^Standard input does not start with an answer, so all of it is for the other side`))
+	offerTok, err := os.ReadFile(offerFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ansOut := &lockedBuffer{}
+	answerer := startQRTC(t, "answer", ansOut, oneScanCmd("answer", "--data-only", string(bytes.TrimSpace(offerTok)))...)
+	answerer.closeStdin()
+	offerer.waitStderr(regexp.MustCompile(`^The answer came inside the other side's first connectivity check`))
+	offerer.wantExitWithin(streamLimit, 0)
+	answerer.wantExitWithin(streamLimit, 0)
+	if got := ansOut.String(); got != string(data) {
+		t.Fatalf("the answerer wrote %d bytes, want the offerer's %d bytes unchanged", len(got), len(data))
+	}
 }
