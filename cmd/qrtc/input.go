@@ -507,6 +507,7 @@ func unquotePath(s string) string {
 // nor an existing file: a mistyped path gets "no file named X in DIR" and
 // the closest name there; other text, what a token looks like.
 func missingFile(path, instead string) error {
+	path = filepath.Clean(path) // "dir/missing/" is the file "missing" in dir
 	base := filepath.Base(path)
 	looksLikePath := strings.ContainsAny(path, "/\\") || (filepath.Ext(base) != "" && !strings.ContainsAny(base, " \t"))
 	if !looksLikePath {

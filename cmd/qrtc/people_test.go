@@ -172,7 +172,7 @@ func TestEveryErrorReadsWell(t *testing.T) {
 		{"directory", answerWith(dir), "", 2, []string{"not a regular file"}},
 		{"answer given to answer", answerWith(answer), "", 2, []string{"not an offer"}},
 		{"offer pasted into offer", offerWith(), offer + "\n", 2, []string{"offer, not an answer"}},
-		{"no answer", offerWith(), "", 2, []string{"no answer"}},
+		{"no answer (without one-scan, empty input holds none)", offerWith("--no-one-scan"), "", 2, []string{"no answer"}},
 		{"stun none mixed", answerWith("--stun", "stun:127.0.0.1:1", offer), "", 2, []string{"--stun none"}},
 		{"stun without scheme", []string{"answer", "--stun", "127.0.0.1:3478", offer}, "", 2, []string{"stun:HOST:PORT"}},
 		{"turn without credentials", answerWith("--turn", "turn:127.0.0.1:3478", offer), "", 2, []string{"--turn-user"}},
