@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/qrtc/qrtc/sdpcompact"
@@ -79,7 +80,8 @@ func (s *session) answeredInCheck(offer sdpcompact.Description) error {
 
 // startsWithAnswer reports whether input, the start of standard input,
 // begins (after blank lines) with what the offer prompt takes: a token, or
-// the path of an existing file (an image of the answer's QR code).
+// the path of an existing file or one named like an image or a token file
+// (a mistyped path is meant as the answer, and is explained as one).
 func startsWithAnswer(input []byte) bool {
 	for len(input) > 0 {
 		first, rest, _ := bytes.Cut(input, []byte("\n"))
@@ -94,8 +96,15 @@ func startsWithAnswer(input []byte) bool {
 		if !plausiblePath(text) {
 			return false
 		}
-		_, err := os.Stat(unquotePath(text))
-		return err == nil
+		path := unquotePath(text)
+		if _, err := os.Stat(path); err == nil {
+			return true
+		}
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".heic", ".txt":
+			return true
+		}
+		return false
 	}
 	return false
 }
