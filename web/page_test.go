@@ -543,3 +543,39 @@ func TestPageBadInput(t *testing.T) {
 	h.do(map[string]any{"click": "offer"})
 	ownToken(t, ctx, h, "offer")
 }
+
+// TestPageFailedRecovers: Chromium reports the connection "failed" when its
+// checks go unanswered for a while (here the page's network drops every UDP
+// packet it sends), and still connects once they get through; the page must
+// not give up on that state. qrtc offers (--no-one-scan), the page answers
+// from a network that drops its packets until Chromium has said "failed";
+// then the network comes back, qrtc reads the answer, and the two chat.
+func TestPageFailedRecovers(t *testing.T) {
+	require(t, browser.Chromium)
+	nsA, nsB := twoClients(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*sessionTimeout)
+	defer cancel()
+	h, _ := openPage(t, ctx, nsA, browser.Chromium, "chromium", pageOptions{})
+	drop := []string{"OUTPUT", "-p", "udp", "-j", "DROP"}
+	if err := nsA.Run(ctx, "iptables", append([]string{"-I"}, drop...)...); err != nil {
+		t.Fatalf("dropping the page's UDP packets: %v", err)
+	}
+	q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
+	offer, err := q.line(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.do(map[string]any{"paste": offer})
+	answer := ownToken(t, ctx, h, "answer")
+	if err := h.until(ctx, "connection", "failed"); err != nil {
+		t.Fatalf("Chromium did not report the connection failed while its packets were dropped: %v", err)
+	}
+	if err := h.until(ctx, "status", "No connection yet; still trying. Keep this page open."); err != nil {
+		t.Fatal(err)
+	}
+	if err := nsA.Run(ctx, "iptables", append([]string{"-D"}, drop...)...); err != nil {
+		t.Fatalf("letting the page's packets through again: %v", err)
+	}
+	io.WriteString(q.stdin, answer.Token+"\n")
+	chatCLI(t, ctx, h, q)
+}
