@@ -105,7 +105,10 @@
 // (another session on the same number, or items left by an earlier one),
 // malformed messages, and a hello with an invalid share. A burned notice is
 // not authenticated: forging one ends a session, which anybody who can
-// write a slot can do anyway.
+// write a slot can do anyway. A joining side that finds, when it has
+// gathered (step 2), a burned notice in the offering slot newer than every
+// hello stops with ErrBurned too: the session on the number was refused and
+// no new one waits (this is what the right code finds after a wrong one).
 //
 // The join is the joining side's one guess to give: its tag lets whoever
 // wrote the hello test one code offline. So the joining side answers one

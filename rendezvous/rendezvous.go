@@ -442,7 +442,8 @@ func (s *Session) Offer() string { return s.offer }
 // code. A hello that comes later is not answered and burns nothing; if the
 // offer of the answered one then does not come either, Join stops with
 // ErrContested. An offer for this session that does not open burns the code
-// (ErrBurned).
+// (ErrBurned); a burned notice newer than every hello on the number, when
+// Join has gathered, means that the session there was refused (ErrBurned).
 func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
 	s := &Session{r: r, own: slotFor(code.Number, roleJoin), other: slotFor(code.Number, roleOffer)}
 	s.in = r.subscribe(&s.other)
@@ -460,43 +461,67 @@ func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
 	var newest *message // the newest hello not yet answered
 	var newestSeq, helloSeq int64
 	var newestVia string
+	// The newest item of the offering slot, of any type: a burned notice
+	// newer than every hello means that the session on the number was
+	// refused (the code was guessed wrong, here or elsewhere) and no new
+	// one waits.
+	var lastSeq int64
+	var lastTyp byte
+	burned := func() (*Session, error) {
+		r.logf("the newest item on number %d is a burned notice, newer than any hello", code.Number)
+		return fail(fmt.Errorf("%w (the session on number %d was refused, and no new one is waiting)", ErrBurned, code.Number))
+	}
 	var settle, rival <-chan time.Time
 	joined, rivalSeen := false, false
 	for {
 		var it item
+		// Items that have come are read first: the first lookup hands
+		// over what it met before it counts as ended.
 		select {
 		case it = <-s.in:
-		case <-looked:
-			looked = nil
-			if newest != nil {
-				settle = fired()
+		default:
+			select {
+			case it = <-s.in:
+			case <-looked:
+				looked = nil
+				if newest != nil {
+					settle = fired()
+				} else if lastTyp == typeBurned && !joined {
+					return burned()
+				}
+				continue
+			case <-settle:
+				settle = nil
+				if lastTyp == typeBurned && lastSeq > newestSeq {
+					return burned()
+				}
+				m := newest
+				newest = nil
+				if err := s.join(code, m); errors.Is(err, cpace.ErrBadShare) {
+					continue // a hello with a bad share: skip it (it carries no secret)
+				} else if err != nil {
+					return fail(err)
+				}
+				joined, helloSeq = true, newestSeq
+				r.logf("found the other side (via %s); joining", newestVia)
+				continue
+			case <-rival:
+				r.logf("no offer came for this session, and another hello did: giving up")
+				r.publish(&s.own, (&message{typ: typeBurned, sidA: s.sidA, sidB: s.sidB}).marshal())
+				r.linger(ctx)
+				return fail(fmt.Errorf("%w (number %d)", ErrContested, code.Number))
+			case <-ctx.Done():
+				return fail(ctx.Err())
+			case <-r.closed:
+				return nil, ErrClosed
 			}
-			continue
-		case <-settle:
-			settle = nil
-			m := newest
-			newest = nil
-			if err := s.join(code, m); errors.Is(err, cpace.ErrBadShare) {
-				continue // a hello with a bad share: skip it (it carries no secret)
-			} else if err != nil {
-				return fail(err)
-			}
-			joined, helloSeq = true, newestSeq
-			r.logf("found the other side (via %s); joining", newestVia)
-			continue
-		case <-rival:
-			r.logf("no offer came for this session, and another hello did: giving up")
-			r.publish(&s.own, (&message{typ: typeBurned, sidA: s.sidA, sidB: s.sidB}).marshal())
-			r.linger(ctx)
-			return fail(fmt.Errorf("%w (number %d)", ErrContested, code.Number))
-		case <-ctx.Done():
-			return fail(ctx.Err())
-		case <-r.closed:
-			return nil, ErrClosed
 		}
 		m, err := parseMessage(it.msg)
 		if err != nil {
 			continue
+		}
+		if it.seq > lastSeq {
+			lastSeq, lastTyp = it.seq, m.typ
 		}
 		switch {
 		case m.typ == typeHello && !joined:

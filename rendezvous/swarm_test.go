@@ -96,6 +96,11 @@ func TestWrongCodeBurns(t *testing.T) {
 	if !errors.Is(offErr, ErrBurned) || !errors.Is(joinErr, ErrBurned) {
 		t.Errorf("exchange with a wrong code: offer side %v, join side %v; want ErrBurned on both", offErr, joinErr)
 	}
+	// The right code now finds the burned session, and says so instead of
+	// waiting for a hello that will not come.
+	if _, err := dhtOnly(t, sw).Join(ctx, code); !errors.Is(err, ErrBurned) {
+		t.Errorf("Join with the right code after a burn: %v, want ErrBurned", err)
+	}
 }
 
 // TestStaleHelloGivesWay: the hello of an offering side that died before
