@@ -111,7 +111,8 @@ func TestStaleHelloGivesWay(t *testing.T) {
 	sw := testSwarm(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	stale, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true})
+	slog := newLogLines()
+	stale, err := New(Config{Bootstrap: sw.Bootstrap(), NoMulticast: true, Logf: slog.logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +120,8 @@ func TestStaleHelloGivesWay(t *testing.T) {
 	staleCtx, stop := context.WithCancel(ctx)
 	go stale.Offer(staleCtx, Code{Number: 7001, Words: []string{"zebra", "acorn"}}, "STALE")
 	// Wait until the stale hello is in the DHT, then kill its side.
-	if err := stale.CheckFree(ctx, 7001); !errors.Is(err, ErrNumberBusy) {
+	slog.wait(ctx, t, "DHT: stored a 50-byte item")
+	if err := dhtOnly(t, sw).CheckFree(ctx, 7001); !errors.Is(err, ErrNumberBusy) {
 		t.Fatalf("CheckFree(7001) with a hello published: %v, want ErrNumberBusy", err)
 	}
 	stop()
