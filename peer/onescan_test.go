@@ -93,6 +93,37 @@ func TestOneScanOrdinaryAnswerer(t *testing.T) {
 	}
 }
 
+// TestOneScanOldOfferer: an offer without the one-scan flag (an older qrtc,
+// a plain browser) gets an ordinary answer from an answerer with OneScan,
+// and connects once the answer is accepted, as before one scan.
+func TestOneScanOldOfferer(t *testing.T) {
+	ctx := testContext(t, time.Minute)
+	a, b := newPeer(t, loopback()), newPeer(t, oneScan())
+	offer, err := a.Offer(ctx)
+	if err != nil {
+		t.Fatalf("Offer() = %v", err)
+	}
+	if strings.Contains(offer, onescan.Attribute) {
+		t.Fatalf("Offer() without OneScan carries a=%s", onescan.Attribute)
+	}
+	answer, err := b.Answer(ctx, offer)
+	if err != nil {
+		t.Fatalf("Answer() = %v", err)
+	}
+	if strings.Contains(answer, "a=ice-ufrag:QS1") {
+		t.Fatalf("Answer() to an offer without the flag has a one-scan ufrag:\n%s", answer)
+	}
+	if err := a.Accept(ctx, answer); err != nil {
+		t.Fatalf("Accept() = %v", err)
+	}
+	for _, p := range []*peer.Peer{a, b} {
+		if err := p.WaitOpen(ctx); err != nil {
+			t.Fatalf("WaitOpen() = %v", err)
+		}
+	}
+	chat(t, ctx, a, b)
+}
+
 // TestOneScanRace: two answerers of one offer; one wins, the other ends
 // with ErrAnswered, and the winner's answer token is still welcome while
 // the loser's is refused.
