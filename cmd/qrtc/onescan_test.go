@@ -68,3 +68,25 @@ func TestOneScanTwoAnswerers(t *testing.T) {
 func oneScanCmd(kind string, extra ...string) []string {
 	return append(append([]string{kind}, "--stun", "none", "--loopback", "--no-qr"), extra...)
 }
+
+// TestOneScanOfferNoInput: the offer side as a script runs it in the
+// background, its standard input at its end at once (a background job
+// reads /dev/null). With one scan no answer needs to come on it: the offer
+// side connects from the answerer's first check, receives everything, and
+// both exit 0.
+func TestOneScanOfferNoInput(t *testing.T) {
+	t.Parallel()
+	offerer := startQRTC(t, "offer", nil, oneScanCmd("offer")...)
+	offerTok := offerer.token()
+	offerer.closeStdin()
+	offerer.waitStderr(regexp.MustCompile(`^Standard input does not start with an answer`))
+	answerer := startQRTC(t, "answer", nil, oneScanCmd("answer", offerTok)...)
+	answerer.token()
+	answerer.write("hello from the answer side\n")
+	answerer.closeStdin()
+	offerer.waitStderr(regexp.MustCompile(`answer came inside the other side's first connectivity check`))
+	wantSamePhrase(t, offerer, answerer)
+	offerer.waitStdout("hello from the answer side")
+	offerer.wantExit(0)
+	answerer.wantExit(0)
+}
