@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -290,8 +291,8 @@ func (s *session) showPhrase() {
 // skipFirst drops the first line of a piped input when it is the answer
 // that already came inside the other side's connectivity check (one-scan):
 // a script that pastes the answer then streams must not send the answer.
-// That first line is passed on as its text and "\n" (a "\r\n" ending
-// becomes "\n"); everything after it byte for byte.
+// Any other input passes byte for byte: the first line is looked at
+// (peek) before it is taken.
 type skipFirst struct {
 	lines *lineReader
 	skip  func(string) bool
@@ -303,16 +304,8 @@ type skipFirst struct {
 func (f *skipFirst) Read(p []byte) (int, error) {
 	if !f.done {
 		f.done = true
-		l, err := f.lines.line(context.Background())
-		switch {
-		case err != nil:
+		if err := f.dropAnswer(); err != nil {
 			return 0, err
-		case l.err != nil:
-			return 0, l.err
-		case l.tooLong == 0 && f.skip(strings.TrimSpace(l.text)):
-			f.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
-		default:
-			f.rest = []byte(l.text + "\n")
 		}
 	}
 	if len(f.rest) > 0 {
@@ -321,4 +314,39 @@ func (f *skipFirst) Read(p []byte) (int, error) {
 		return n, nil
 	}
 	return f.lines.Read(p)
+}
+
+// dropAnswer takes the first line when it is the answer.
+func (f *skipFirst) dropAnswer() error {
+	if !f.lines.reading() {
+		b, err := f.lines.peek(context.Background())
+		if err != nil {
+			return err
+		}
+		first, _, _ := bytes.Cut(b, []byte("\n"))
+		if !f.skip(strings.TrimSpace(string(first))) {
+			return nil
+		}
+		if _, err := f.lines.line(context.Background()); err != nil {
+			return err
+		}
+		f.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
+		return nil
+	}
+	// The prompt had asked for a line before the answer came in the check:
+	// that line is the next one, taken whole (the prompt reads lines).
+	l, err := f.lines.line(context.Background())
+	switch {
+	case err != nil:
+		return err
+	case l.err != nil:
+		return l.err
+	case l.tooLong > 0:
+		return fmt.Errorf("qrtc: the first line of standard input (%d bytes) was read as a possible answer and is too long to send on; put the data after the answer's line, or leave the answer out", l.tooLong)
+	case f.skip(strings.TrimSpace(l.text)):
+		f.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
+	default:
+		f.rest = []byte(l.text + "\n")
+	}
+	return nil
 }

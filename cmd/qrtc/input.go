@@ -211,14 +211,20 @@ func peekLine(br *bufio.Reader) []byte {
 	}
 }
 
+// reading reports whether a line asked for by a caller that gave up is
+// still to come (see ask): the next line is then that one, and peek cannot
+// see it.
+func (lr *lineReader) reading() bool {
+	lr.mu.Lock()
+	defer lr.mu.Unlock()
+	return lr.pending != nil
+}
+
 // peek returns the start of what is still unread (at least its first line
 // when that fits in 64 KiB; less only when input ended), or ctx's error.
 // Nothing is taken: a peek given up on leaves the input as it was.
 func (lr *lineReader) peek(ctx context.Context) ([]byte, error) {
-	lr.mu.Lock()
-	pending := lr.pending != nil
-	lr.mu.Unlock()
-	if pending {
+	if lr.reading() {
 		return nil, errors.New("qrtc: peek after a read given up on; this is a bug in qrtc")
 	}
 	req := readRequest{peek: true, reply: make(chan readResult, 1)}

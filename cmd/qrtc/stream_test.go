@@ -336,36 +336,43 @@ func (l *lockedBuffer) String() string {
 }
 
 // TestStreamOfferFromFile: "qrtc offer < file", the file not starting with
-// an answer, sends all of it: the offer takes the answer from inside the
-// answerer's first connectivity check and reads no line of the file as an
-// answer. Both sides here start before and after the data is all written,
-// with the answerer's stdout the data alone (--data-only), as in
-// "tar c dir | qrtc offer" and "qrtc answer --data-only TOKEN | tar x".
+// an answer, sends all of it unchanged: the offer takes the answer from
+// inside the answerer's first connectivity check and takes no line of the
+// file as an answer, not even a first line with CRLF or one longer than the
+// longest line a prompt reads. The answerer's stdout is the data alone
+// (--data-only), as in "tar c dir | qrtc offer" and "qrtc answer
+// --data-only TOKEN | tar x".
 func TestStreamOfferFromFile(t *testing.T) {
 	t.Parallel()
-	data := make([]byte, 3<<20)
-	rand.NewChaCha8([32]byte{'f', 'i', 'l', 'e'}).Read(data)
-	copy(data, "a first line that is neither a token nor a path\n")
-	dir := t.TempDir()
-	offerFile := filepath.Join(dir, "offer")
-	offerer := startQRTC(t, "offer", newSink(false), oneScanCmd("offer", "--token-out", offerFile)...)
-	go func() {
-		if _, err := offerer.stdin.Write(data); err == nil {
-			offerer.stdin.Close()
-		}
-	}()
-	offerer.waitStderr(regexp.MustCompile(`^Standard input does not start with an answer, so all of it is for the other side`))
-	offerTok, err := os.ReadFile(offerFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ansOut := &lockedBuffer{}
-	answerer := startQRTC(t, "answer", ansOut, oneScanCmd("answer", "--data-only", string(bytes.TrimSpace(offerTok)))...)
-	answerer.closeStdin()
-	offerer.waitStderr(regexp.MustCompile(`^The answer came inside the other side's first connectivity check`))
-	offerer.wantExitWithin(streamLimit, 0)
-	answerer.wantExitWithin(streamLimit, 0)
-	if got := ansOut.String(); got != string(data) {
-		t.Fatalf("the answerer wrote %d bytes, want the offerer's %d bytes unchanged", len(got), len(data))
+	random := make([]byte, 3<<20)
+	rand.NewChaCha8([32]byte{'f', 'i', 'l', 'e'}).Read(random)
+	copy(random, "a first line with CRLF, neither a token nor a path\r\n")
+	long := append(bytes.Repeat([]byte("0123456789abcdef"), 2<<20/16), "\r\nand a last line without newline"...)
+	for name, data := range map[string][]byte{"random bytes": random, "a first line of 2 MiB": long} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			offerFile := filepath.Join(dir, "offer")
+			offerer := startQRTC(t, "offer", newSink(false), oneScanCmd("offer", "--token-out", offerFile)...)
+			go func() {
+				if _, err := offerer.stdin.Write(data); err == nil {
+					offerer.stdin.Close()
+				}
+			}()
+			offerer.waitStderr(regexp.MustCompile(`^Standard input does not start with an answer, so all of it is for the other side`))
+			offerTok, err := os.ReadFile(offerFile)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ansOut := &lockedBuffer{}
+			answerer := startQRTC(t, "answer", ansOut, oneScanCmd("answer", "--data-only", string(bytes.TrimSpace(offerTok)))...)
+			answerer.closeStdin()
+			offerer.waitStderr(regexp.MustCompile(`^The answer came inside the other side's first connectivity check`))
+			offerer.wantExitWithin(streamLimit, 0)
+			answerer.wantExitWithin(streamLimit, 0)
+			if got := ansOut.String(); got != string(data) {
+				t.Fatalf("the answerer wrote %d bytes starting %.60q, want the offerer's %d bytes unchanged, starting %.60q", len(got), got, len(data), data)
+			}
+		})
 	}
 }
