@@ -312,7 +312,7 @@ func (tr *tokenReader) read(ctx context.Context, prompt string, check func(token
 		if tr.interactive && tr.st.errTTY {
 			// The cursor waits on the prompt's line; the terminal's echo
 			// of Enter ends it.
-			fmt.Fprint(tr.st.err, prompt+" ")
+			fmt.Fprint(tr.st.err, tr.st.promptLine(prompt))
 		} else {
 			tr.st.say("%s", prompt)
 		}
@@ -328,6 +328,18 @@ func (tr *tokenReader) read(ctx context.Context, prompt string, check func(token
 		}
 		tr.st.sayError(err)
 	}
+}
+
+// promptLine is prompt followed by the space the cursor waits after,
+// broken at spaces to the terminal's width, so that a narrow terminal does
+// not cut its words.
+func (st *stdio) promptLine(prompt string) string {
+	if st.size != nil {
+		if w, _, ok := st.size(); ok && w > 1 && len(prompt)+1 > w {
+			return wrapText(prompt, w-1) + " "
+		}
+	}
+	return prompt + " "
 }
 
 // readOne reads one token (or image path) from the lines.

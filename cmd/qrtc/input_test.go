@@ -336,3 +336,30 @@ func TestPeekTakesNothing(t *testing.T) {
 		lr.close()
 	}
 }
+
+// TestPromptLine: a prompt wider than the terminal is broken between words,
+// and the cursor waits on its last line, after a space.
+func TestPromptLine(t *testing.T) {
+	prompt := "Paste the answer (or a photo's path), then press Enter:"
+	for _, tc := range []struct {
+		width int
+		want  string
+	}{
+		{0, prompt + " "}, // the terminal does not tell
+		{80, prompt + " "},
+		{56, prompt + " "},
+		{40, "Paste the answer (or a photo's path),\nthen press Enter: "},
+		{20, "Paste the answer\n(or a photo's\npath), then press\nEnter: "},
+	} {
+		st := &stdio{size: func() (int, int, bool) { return tc.width, 24, tc.width > 0 }}
+		got := st.promptLine(prompt)
+		if got != tc.want {
+			t.Errorf("width %d: %q, want %q", tc.width, got, tc.want)
+		}
+		for _, line := range strings.Split(got, "\n") {
+			if tc.width > 0 && len(line) > tc.width {
+				t.Errorf("width %d: line %q is wider than the terminal", tc.width, line)
+			}
+		}
+	}
+}
