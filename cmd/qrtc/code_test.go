@@ -84,6 +84,13 @@ func TestCodeSession(t *testing.T) {
 	code := offerer.code()
 	answerer := startCode(t, nil, "answer", codeArgs(sw, "answer", code)...)
 	checkChat(t, offerer, answerer)
+	// The answerer waits for the channel while the code exchange ends: no
+	// "waiting to connect" line after it opened.
+	for _, line := range answerer.stderr.all() {
+		if strings.Contains(line, "Waiting for the other side to connect") {
+			t.Errorf("the answerer said %q, though its channel was open", line)
+		}
+	}
 }
 
 func TestCodeThreeWordsAtPrompt(t *testing.T) {

@@ -359,9 +359,16 @@ func (s *session) connect() error {
 		}
 		limit = min(limit, left)
 	}
-	stop := s.st.waiting(what, limit, !s.f.verbose)
-	err := s.p.WaitOpen(s.waitCtx)
-	stop()
+	// A channel that opened already (a code's answerer waits for it
+	// itself) gets no waiting line.
+	now, opened := context.WithCancel(s.waitCtx)
+	opened()
+	err := s.p.WaitOpen(now)
+	if err != nil {
+		stop := s.st.waiting(what, limit, !s.f.verbose)
+		err = s.p.WaitOpen(s.waitCtx)
+		stop()
+	}
 	if err != nil {
 		return s.connectError("could not connect", err)
 	}
