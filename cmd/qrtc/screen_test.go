@@ -268,7 +268,7 @@ func TestScreenFits(t *testing.T) {
 		t.Run(fmt.Sprintf("%dx%d %s %s", c.width, c.height, c.theme.name, strings.Join(c.env, " ")), func(t *testing.T) {
 			t.Parallel()
 			tm := startTmux(t, c.width, c.height, c.env, nil, offerCmd())
-			plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+			plain := tm.waitFor(regexp.MustCompile(`Paste the answer[\s\S]*Enter: *\n*$`))
 			m := copyLineRE.FindStringSubmatch(plain)
 			if m == nil {
 				t.Fatalf("no copy line \"qrtc answer QRTC1O...\" on the screen:\n%s", plain)
@@ -277,8 +277,11 @@ func TestScreenFits(t *testing.T) {
 				t.Errorf("%d lines scrolled off the top; only the stdout token (up to 2 lines) may", n)
 			}
 			// The text beside or under the code is broken between words.
-			if words := screenWords(tm.rows()); !strings.Contains(words, wholeCaption) {
-				t.Errorf("the screen does not read %q with whole words:\n%s", wholeCaption, tm.rows())
+			words := screenWords(tm.rows())
+			for _, text := range []string{wholeCaption, "Paste the answer (or a photo's path), then press Enter:"} {
+				if !strings.Contains(words, text) {
+					t.Errorf("the screen does not read %q with whole words:\n%s", text, tm.rows())
+				}
 			}
 			screen := tm.capture(true)
 			if first := strings.SplitN(screen, "\n", 2)[0]; strings.ContainsAny(first, "▀▄█") {
@@ -301,7 +304,7 @@ func TestScreenStdoutRedirected(t *testing.T) {
 	t.Parallel()
 	out := filepath.Join(t.TempDir(), "token")
 	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, `sh -c '`+offerCmd()+` >`+out+`'`)
-	plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+	plain := tm.waitFor(regexp.MustCompile(`Paste the answer[\s\S]*Enter: *\n*$`))
 	m := copyLineRE.FindStringSubmatch(plain)
 	if m == nil {
 		t.Fatalf("no copy line \"qrtc answer QRTC1O...\" on the screen with stdout redirected:\n%s", plain)
@@ -333,7 +336,7 @@ func TestScreenFitsLongToken(t *testing.T) {
 	urls := srv.URLs()
 	cmd := qrtcBin + " offer --loopback --interface lo --ipv4 --stun " + urls[0] + " --turn '" + urls[1] + "' --turn-user alice --turn-pass wonderland"
 	tm := startTmux(t, 80, 24, []string{"TERM=xterm-256color"}, nil, cmd)
-	plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+	plain := tm.waitFor(regexp.MustCompile(`Paste the answer[\s\S]*Enter: *\n*$`))
 	m := copyLineRE.FindStringSubmatch(plain)
 	if m == nil {
 		t.Fatalf("no copy line on the screen:\n%s", plain)
@@ -377,7 +380,7 @@ func TestScreenTooSmall(t *testing.T) {
 func TestScreenASCII(t *testing.T) {
 	t.Parallel()
 	tm := startTmux(t, 80, 50, []string{"TERM=xterm-256color"}, nil, offerCmd("--ascii"))
-	plain := tm.waitFor(regexp.MustCompile(`Paste the answer .*Enter: *\n*$`))
+	plain := tm.waitFor(regexp.MustCompile(`Paste the answer[\s\S]*Enter: *\n*$`))
 	m := copyLineRE.FindStringSubmatch(plain)
 	if m == nil {
 		t.Fatalf("no copy line on the screen:\n%s", plain)
