@@ -321,6 +321,13 @@ func (t *dhtTransport) lookup(st *dhtSlot) []stickyNode {
 	case <-ctx.Done():
 	}
 	op.Stop()
+	// Queries still out write the closest nodes until they return (Stop
+	// cancels them): read those only once all have.
+	select {
+	case <-op.Stopped():
+	case <-t.ctx.Done():
+		return nil
+	}
 	var out []stickyNode
 	op.Closest().Range(func(e k_nearest_nodes.Elem) {
 		tok, _ := e.Data.(string)
