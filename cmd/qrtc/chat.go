@@ -342,7 +342,8 @@ func (f *skipFirst) dropAnswer() error {
 	case l.err != nil:
 		return l.err
 	case l.tooLong > 0:
-		return fmt.Errorf("qrtc: the first line of standard input (%d bytes) was read as a possible answer and is too long to send on; put the data after the answer's line, or leave the answer out", l.tooLong)
+		return failf(exitBadInput, "put the answer on a line of its own before the data, or leave it out",
+			"qrtc: the first line of standard input (%d bytes) was read as a possible answer and is too long to send on", l.tooLong)
 	case f.skip(strings.TrimSpace(l.text)):
 		f.say("Not sent: that line is the answer, which already came with the other side's connectivity check.")
 	default:
