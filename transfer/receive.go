@@ -251,20 +251,18 @@ func (r *receiver) makePlan() *Offer {
 		o.Refused = append(o.Refused, Problem{Name: r.entries[i].Name, Reason: reason})
 		r.rep.problem(r.entries[i].Name, "refused: %s", reason)
 	}
-	// The folders that entries lie in: nothing may be a file or link there.
-	parents := map[string]bool{}
+	// The folders that entries lie in (nothing may be a file or link
+	// there) and the links of this transfer.
+	parents, links := map[string]bool{}, map[string]bool{}
 	for _, e := range r.entries {
 		if CheckName(e.Name) != nil {
 			continue
 		}
+		if e.Kind == Link {
+			links[collisionKey(e.Name)] = true
+		}
 		for d := path.Dir(e.Name); d != "."; d = path.Dir(d) {
 			parents[collisionKey(d)] = true
-		}
-	}
-	links := map[string]bool{}
-	for _, e := range r.entries {
-		if e.Kind == Link && CheckName(e.Name) == nil {
-			links[collisionKey(e.Name)] = true
 		}
 	}
 	// isLink: a link of this transfer, or one already in the folder (an
