@@ -175,6 +175,7 @@ func (r *receiver) run(ctx context.Context) error {
 			if merr := r.root.MkdirAll(e.Name, 0o755); merr != nil {
 				err = r.fail(ctx, i, "cannot create the folder: %v", unwrapPath(merr))
 			} else {
+				r.made[e.Name] = true // its files need no MkdirAll
 				err = r.done1(ctx, i)
 			}
 			if err != nil {
