@@ -283,27 +283,45 @@ func resumeFiles(t *testing.T, path, got, part string, missing int64) {
 	}
 }
 
+// bigSize is the size of the file that startBig sends.
+const bigSize = 48 << 20
+
+// startBig starts sending big.bin, bigSize random bytes, from the new
+// folder src into the new folder dst, and waits until the receiver's
+// temporary file part holds at least cutAt bytes: the moment to cut.
+func startBig(t *testing.T, cutAt int64) (sender, receiver *proc, src, dst, part string) {
+	t.Helper()
+	src, dst = t.TempDir(), t.TempDir()
+	writeTestFile(t, filepath.Join(src, "big.bin"), randomData(t, bigSize), 0o644)
+	sender, receiver = startFiles(t, []string{filepath.Join(src, "big.bin")}, []string{"--yes", "--out", dst})
+	part = filepath.Join(dst, ".big.bin.qrtc-part")
+	waitSize(t, part, cutAt)
+	return sender, receiver, src, dst, part
+}
+
+// resumeBig checks that the cut transfer of startBig kept its temporary
+// file part and runs both sides again with --resume (see resumeFiles).
+func resumeBig(t *testing.T, src, dst, part string) {
+	t.Helper()
+	fi, err := os.Stat(part)
+	if err != nil {
+		t.Fatalf("the temporary file is gone: %v", err)
+	}
+	resumeFiles(t, filepath.Join(src, "big.bin"), filepath.Join(dst, "big.bin"), part, bigSize-fi.Size())
+}
+
 // TestFilesSenderKilled kills the sender in the middle: the receiver says
 // how much arrived, exits 1, keeps the temporary file for --resume and puts
 // nothing unverified in place; both sides run again with --resume.
 func TestFilesSenderKilled(t *testing.T) {
 	t.Parallel()
-	src, dst := t.TempDir(), t.TempDir()
-	const size = 48 << 20
-	writeTestFile(t, filepath.Join(src, "big.bin"), randomData(t, size), 0o644)
-	sender, receiver := startFiles(t, []string{filepath.Join(src, "big.bin")}, []string{"--yes", "--out", dst})
-	part := filepath.Join(dst, ".big.bin.qrtc-part")
-	waitSize(t, part, size*4/10)
+	sender, receiver, src, dst, part := startBig(t, bigSize*4/10)
 	sender.kill()
 	receiver.wantExit(1, "vanished", "0 of 1 files delivered", "--resume")
-	fi, err := os.Stat(part)
-	if err != nil {
-		t.Fatalf("the temporary file is gone: %v", err)
-	}
 	if names := treeOf(t, dst); len(names) != 1 {
 		t.Errorf("the folder holds %q, want only the temporary file", names)
 	}
-	resumeFiles(t, filepath.Join(src, "big.bin"), filepath.Join(dst, "big.bin"), part, size-fi.Size())
+	resumeBig(t, src, dst, part)
 }
 
 // TestFilesNetworkLost stops the sender (SIGSTOP) in the middle: to the
@@ -312,12 +330,7 @@ func TestFilesSenderKilled(t *testing.T) {
 // after that, finds the other side gone. Both run again with --resume.
 func TestFilesNetworkLost(t *testing.T) {
 	t.Parallel()
-	src, dst := t.TempDir(), t.TempDir()
-	const size = 48 << 20
-	writeTestFile(t, filepath.Join(src, "big.bin"), randomData(t, size), 0o644)
-	sender, receiver := startFiles(t, []string{filepath.Join(src, "big.bin")}, []string{"--yes", "--out", dst})
-	part := filepath.Join(dst, ".big.bin.qrtc-part")
-	waitSize(t, part, size*4/10)
+	sender, receiver, src, dst, part := startBig(t, bigSize*4/10)
 	if err := syscall.Kill(sender.cmd.Process.Pid, syscall.SIGSTOP); err != nil {
 		t.Fatal(err)
 	}
@@ -326,11 +339,7 @@ func TestFilesNetworkLost(t *testing.T) {
 		t.Fatal(err)
 	}
 	sender.wantExit(1, "0 of 1 files delivered", "--resume")
-	fi, err := os.Stat(part)
-	if err != nil {
-		t.Fatalf("the temporary file is gone: %v", err)
-	}
-	resumeFiles(t, filepath.Join(src, "big.bin"), filepath.Join(dst, "big.bin"), part, size-fi.Size())
+	resumeBig(t, src, dst, part)
 }
 
 // TestFilesMany sends 10,000 small files in 100 folders.
@@ -524,12 +533,7 @@ func peakRSS(p *proc) func() int64 {
 // for --resume, and the sender learns that the receiver left.
 func TestFilesInterrupted(t *testing.T) {
 	t.Parallel()
-	src, dst := t.TempDir(), t.TempDir()
-	const size = 48 << 20
-	writeTestFile(t, filepath.Join(src, "big.bin"), randomData(t, size), 0o644)
-	sender, receiver := startFiles(t, []string{filepath.Join(src, "big.bin")}, []string{"--yes", "--out", dst})
-	part := filepath.Join(dst, ".big.bin.qrtc-part")
-	waitSize(t, part, size/4)
+	sender, receiver, _, dst, part := startBig(t, bigSize/4)
 	if err := syscall.Kill(receiver.cmd.Process.Pid, syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
