@@ -572,22 +572,21 @@ func TestFilesReceiverOffers(t *testing.T) {
 // files or lines that never come.
 func TestFilesWithAChat(t *testing.T) {
 	t.Parallel()
-	t.Run("receive answers a chat", func(t *testing.T) {
-		t.Parallel()
-		chat := startQRTC(t, "offer", nil, sessionCmd("offer")...)
-		receiver := startQRTC(t, "receive", nil, sessionCmd("receive", "--yes", "--out", t.TempDir(), chat.token())...)
-		chat.write(receiver.token() + "\n")
-		receiver.wantExit(2, `runs "qrtc offer", a chat`, "run qrtc send PATH... there")
-		chat.wantExit(1)
-	})
-	t.Run("send answers a chat", func(t *testing.T) {
-		t.Parallel()
-		chat := startQRTC(t, "offer", nil, sessionCmd("offer")...)
-		sender := startQRTC(t, "send", nil, sessionCmd("send", "--to", chat.token(), t.TempDir())...)
-		chat.write(sender.token() + "\n")
-		sender.wantExit(2, `runs "qrtc offer", a chat`, "run qrtc receive there")
-		chat.wantExit(1)
-	})
+	for _, answerer := range []string{"receive", "send"} {
+		t.Run(answerer+" answers a chat", func(t *testing.T) {
+			t.Parallel()
+			chat := startQRTC(t, "offer", nil, sessionCmd("offer")...)
+			offer := chat.token()
+			args, instead := []string{"--yes", "--out", t.TempDir(), offer}, "run qrtc send PATH... there"
+			if answerer == "send" {
+				args, instead = []string{"--to", offer, t.TempDir()}, "run qrtc receive there"
+			}
+			files := startQRTC(t, answerer, nil, sessionCmd(answerer, args...)...)
+			chat.write(files.token() + "\n")
+			files.wantExit(2, `runs "qrtc offer", a chat`, instead)
+			chat.wantExit(1)
+		})
+	}
 	for _, offerer := range []string{"send", "receive"} {
 		t.Run("a chat answers "+offerer, func(t *testing.T) {
 			t.Parallel()
