@@ -22,7 +22,7 @@ type Conn interface {
 // the other side moves files. Version is the number after the slash.
 const (
 	ProtocolName = "qrtc-files"
-	Protocol     = "qrtc-files/1"
+	Protocol     = ProtocolName + "/1"
 )
 
 // DefaultChunkSize is the largest DATA message Send writes unless
