@@ -242,17 +242,7 @@ func TestPageWithCLI(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
 			h, _ := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
-			// --no-one-scan: the answer code is what connects (TestPageOneScan
-			// tests the page's one-scan answer).
-			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
-			offer, err := q.line(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h.do(map[string]any{"paste": offer})
-			answer := ownToken(t, ctx, h, "answer")
-			io.WriteString(q.stdin, answer.Token+"\n")
-			chatCLI(t, ctx, h, q)
+			cliOffersPageAnswers(t, ctx, h, nsB, 0)
 		})
 	}
 }
@@ -272,15 +262,36 @@ func pageOffersCLIAnswers(t *testing.T, ctx context.Context, h *hook, ns *netns.
 	if err != nil {
 		t.Fatal(err)
 	}
-	if delay > 0 {
-		select {
-		case <-time.After(delay):
-		case <-ctx.Done():
-			t.Fatal(ctx.Err())
-		}
-	}
+	wait(t, ctx, delay)
 	h.do(map[string]any{"paste": answer})
 	chatCLI(t, ctx, h, q)
+}
+
+// cliOffersPageAnswers pastes "qrtc offer"'s offer into the page and hands
+// the page's answer to qrtc after delay. --no-one-scan: the answer code is
+// what connects (TestPageOneScan tests the page's one-scan answer).
+func cliOffersPageAnswers(t *testing.T, ctx context.Context, h *hook, ns *netns.Namespace, delay time.Duration) {
+	t.Helper()
+	q := startQRTC(t, ns, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
+	offer, err := q.line(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.do(map[string]any{"paste": offer})
+	answer := ownToken(t, ctx, h, "answer")
+	wait(t, ctx, delay)
+	io.WriteString(q.stdin, answer.Token+"\n")
+	chatCLI(t, ctx, h, q)
+}
+
+// wait waits for d, failing t if ctx ends first.
+func wait(t *testing.T, ctx context.Context, d time.Duration) {
+	t.Helper()
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+		t.Fatal(ctx.Err())
+	}
 }
 
 // lateDelay is how late the second code arrives in TestPageLate: past
@@ -326,20 +337,13 @@ func TestPageLate(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*sessionTimeout+lateDelay)
 			defer cancel()
 			h, _ := openPage(t, ctx, nsA, tc.page, tc.page.String(), pageOptions{})
-			wait := func() {
-				select {
-				case <-time.After(lateDelay):
-				case <-ctx.Done():
-					t.Fatal(ctx.Err())
-				}
-			}
 			switch {
 			case tc.other != 0:
 				b, _ := openPage(t, ctx, nsB, tc.other, "answering", pageOptions{})
 				h.do(map[string]any{"click": "offer"})
 				b.do(map[string]any{"paste": ownToken(t, ctx, h, "offer").Token})
 				answer := ownToken(t, ctx, b, "answer")
-				wait()
+				wait(t, ctx, lateDelay)
 				h.do(map[string]any{"paste": answer.Token})
 				if pa, pb := phraseOf(t, ctx, h), phraseOf(t, ctx, b); pa != pb {
 					t.Errorf("phrases %q and %q, want the same", pa, pb)
@@ -348,17 +352,7 @@ func TestPageLate(t *testing.T) {
 			case tc.pageOffers:
 				pageOffersCLIAnswers(t, ctx, h, nsB, lateDelay)
 			default:
-				// --no-one-scan: the late answer code is what connects.
-				q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
-				offer, err := q.line(ctx)
-				if err != nil {
-					t.Fatal(err)
-				}
-				h.do(map[string]any{"paste": offer})
-				answer := ownToken(t, ctx, h, "answer")
-				wait()
-				io.WriteString(q.stdin, answer.Token+"\n")
-				chatCLI(t, ctx, h, q)
+				cliOffersPageAnswers(t, ctx, h, nsB, lateDelay)
 			}
 		})
 	}
