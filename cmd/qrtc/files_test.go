@@ -208,8 +208,10 @@ func TestFilesExisting(t *testing.T) {
 	if b, _ := os.ReadFile(filepath.Join(dst, "report.txt")); string(b) != "new report" {
 		t.Errorf("with --overwrite the file holds %q", b)
 	}
-	if fi, err := os.Stat(filepath.Join(dst, "report.txt")); err != nil || fi.Mode().Perm() != 0o644 {
-		t.Errorf("with --overwrite the file has mode %v (%v), want 0644", fi.Mode(), err)
+	if fi, err := os.Stat(filepath.Join(dst, "report.txt")); err != nil {
+		t.Errorf("with --overwrite: %v", err)
+	} else if fi.Mode().Perm() != 0o644 {
+		t.Errorf("with --overwrite the file has mode %v, want 0644", fi.Mode())
 	}
 }
 
