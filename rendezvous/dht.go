@@ -63,12 +63,23 @@ type stickyNode struct {
 	token string
 }
 
-// Polling: every Config.PollInterval for fastFor after the watch began or
-// a new item came, then every slowPoll.
+// Polling (DHT gets, multicast sends): every Config.PollInterval for
+// fastFor after something happened, then every slowPoll (see pollAfter).
 const (
 	fastFor  = 30 * time.Second
 	slowPoll = 1 * time.Second
 )
+
+// pollAfter is the wait before the next poll when something last happened
+// at active: fast while something happens, then slower, to spare the nodes
+// (libtorrent bans an address that sends a node more than 5 packets a
+// second over 10 s).
+func (c *Config) pollAfter(active time.Time) time.Duration {
+	if time.Since(active) > fastFor {
+		return slowPoll
+	}
+	return c.pollInterval()
+}
 
 // noStore is the local BEP 44 store of the client: it keeps nothing, so
 // that dht.Server.Put, which stores locally first, never refuses to send
@@ -275,17 +286,10 @@ func (t *dhtTransport) run(st *dhtSlot) {
 		case <-t.ctx.Done():
 			return
 		case <-tick.C:
-			// Fast while something happens, then slower, to spare the
-			// nodes (libtorrent bans an address that sends a node more
-			// than 5 packets a second over 10 s).
 			t.mu.Lock()
-			idle := time.Since(st.active) > fastFor
+			active := st.active
 			t.mu.Unlock()
-			if idle {
-				tick.Reset(slowPoll)
-			} else {
-				tick.Reset(cfg.pollInterval())
-			}
+			tick.Reset(cfg.pollAfter(active))
 		case <-st.changed:
 		}
 	}

@@ -128,13 +128,9 @@ func (m *multicastTransport) send() {
 		case <-t.C:
 			m.sendAll()
 			m.mu.Lock()
-			idle := time.Since(m.last) > fastFor
+			last := m.last
 			m.mu.Unlock()
-			if idle {
-				t.Reset(slowPoll)
-			} else {
-				t.Reset(m.r.cfg.pollInterval())
-			}
+			t.Reset(m.r.cfg.pollAfter(last))
 		}
 	}
 }
