@@ -382,8 +382,7 @@ func (r *Rendezvous) Offer(ctx context.Context, code Code, token string) (string
 			}
 			if err != nil {
 				r.logf("a join for this session did not open (via %s): the code is burned", it.via)
-				r.publish(&own, (&message{typ: typeBurned, sidA: sidA, sidB: m.sidB}).marshal())
-				r.linger(ctx)
+				r.burn(ctx, &own, sidA, m.sidB)
 				return "", ErrBurned
 			}
 			sidB = m.sidB
@@ -395,8 +394,7 @@ func (r *Rendezvous) Offer(ctx context.Context, code Code, token string) (string
 			answer, err := open(k.answer, m)
 			if err != nil {
 				r.logf("the answer did not open (via %s): the code is burned", it.via)
-				r.publish(&own, (&message{typ: typeBurned, sidA: sidA, sidB: sidB}).marshal())
-				r.linger(ctx)
+				r.burn(ctx, &own, sidA, sidB)
 				return "", ErrBurned
 			}
 			r.logf("got the answer (via %s)", it.via)
@@ -405,6 +403,13 @@ func (r *Rendezvous) Offer(ctx context.Context, code Code, token string) (string
 			return "", fmt.Errorf("%w (the other side refused this session)", ErrBurned)
 		}
 	}
+}
+
+// burn publishes the burned notice of session sidA, sidB in the side's own
+// slot and lingers, so that the other side learns of it.
+func (r *Rendezvous) burn(ctx context.Context, own *slot, sidA, sidB [sidSize]byte) {
+	r.publish(own, (&message{typ: typeBurned, sidA: sidA, sidB: sidB}).marshal())
+	r.linger(ctx)
 }
 
 // linger keeps the transports publishing a little longer, so that the
@@ -507,8 +512,7 @@ func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
 				continue
 			case <-rival:
 				r.logf("no offer came for this session, and another hello did: giving up")
-				r.publish(&s.own, (&message{typ: typeBurned, sidA: s.sidA, sidB: s.sidB}).marshal())
-				r.linger(ctx)
+				r.burn(ctx, &s.own, s.sidA, s.sidB)
 				return fail(fmt.Errorf("%w (number %d)", ErrContested, code.Number))
 			case <-ctx.Done():
 				return fail(ctx.Err())
@@ -545,8 +549,7 @@ func (r *Rendezvous) Join(ctx context.Context, code Code) (*Session, error) {
 			offer, err := open(s.k.offer, m)
 			if err != nil {
 				r.logf("the offer did not open (via %s): the code is burned", it.via)
-				r.publish(&s.own, (&message{typ: typeBurned, sidA: s.sidA, sidB: s.sidB}).marshal())
-				r.linger(ctx)
+				r.burn(ctx, &s.own, s.sidA, s.sidB)
 				return fail(ErrBurned)
 			}
 			r.logf("got the offer (via %s)", it.via)
