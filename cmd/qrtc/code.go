@@ -44,18 +44,31 @@ func (c *codeFlags) otherSide(code string) string {
 // paths says how the two sides look for each other, for people: "over the
 // BitTorrent DHT and the local network", or what the flags leave of it.
 func (c *codeFlags) paths() string {
-	dht := "the BitTorrent DHT"
-	switch strings.TrimSpace(c.bootstrap) {
-	case "":
-	case "none":
+	nodes, off := c.dht()
+	if off {
 		return "over the local network"
-	default:
+	}
+	dht := "the BitTorrent DHT"
+	if nodes != nil {
 		dht = "the DHT of --dht-bootstrap"
 	}
 	if c.noLAN {
 		return "over " + dht
 	}
 	return "over " + dht + " and the local network"
+}
+
+// dht reads --dht-bootstrap: off for "none" (the local network only),
+// else the bootstrap nodes, nil for the public BitTorrent DHT's.
+func (c *codeFlags) dht() (nodes []string, off bool) {
+	switch b := strings.TrimSpace(c.bootstrap); b {
+	case "":
+		return nil, false
+	case "none":
+		return nil, true
+	default:
+		return strings.Split(b, ","), false
+	}
 }
 
 // register adds the code flags to fs.
@@ -77,17 +90,13 @@ func (c *codeFlags) check() error {
 	if c.number < 0 || c.number > 9999 {
 		return failf(exitBadInput, "use a number from 1 to 9999, or leave --code-number out", "--code-number %d is out of range", c.number)
 	}
-	switch b := strings.TrimSpace(c.bootstrap); b {
-	case "":
-	case "none":
-		if c.noLAN {
-			return failf(exitBadInput, "drop one of them", "--dht-bootstrap none with --no-lan leaves no way to find the other side")
-		}
-	default:
-		for _, hp := range strings.Split(b, ",") {
-			if _, port, err := net.SplitHostPort(hp); err != nil || strings.Trim(port, "0123456789") != "" || port == "" {
-				return failf(exitBadInput, "give DHT nodes as host:port, separated by commas, e.g. --dht-bootstrap 192.0.2.7:6881,dht.example.org:6881", "--dht-bootstrap %q is not host:port", hp)
-			}
+	nodes, off := c.dht()
+	if off && c.noLAN {
+		return failf(exitBadInput, "drop one of them", "--dht-bootstrap none with --no-lan leaves no way to find the other side")
+	}
+	for _, hp := range nodes {
+		if _, port, err := net.SplitHostPort(hp); err != nil || strings.Trim(port, "0123456789") != "" || port == "" {
+			return failf(exitBadInput, "give DHT nodes as host:port, separated by commas, e.g. --dht-bootstrap 192.0.2.7:6881,dht.example.org:6881", "--dht-bootstrap %q is not host:port", hp)
 		}
 	}
 	return nil
@@ -110,14 +119,8 @@ func looksLikeCode(s string) bool {
 
 // open starts the rendezvous transports; verbose reports their progress.
 func (c *codeFlags) open(st *stdio, verbose bool) (*rendezvous.Rendezvous, error) {
-	cfg := rendezvous.Config{NoMulticast: c.noLAN}
-	switch strings.TrimSpace(c.bootstrap) {
-	case "":
-	case "none":
-		cfg.NoDHT = true
-	default:
-		cfg.Bootstrap = strings.Split(c.bootstrap, ",")
-	}
+	nodes, off := c.dht()
+	cfg := rendezvous.Config{NoMulticast: c.noLAN, NoDHT: off, Bootstrap: nodes}
 	if !cfg.NoDHT {
 		cfg.CacheFile = dhtCacheFile(cfg.Bootstrap)
 	}
