@@ -223,13 +223,13 @@ var fixtures = []fixture{
 		}
 		return encodePNG(t, distort.Rotate(codeGray(t, s, 3), 45, 255))
 	}},
-	{"phone-200-digits.jpg", phoneDigits(11), func(t *testing.T, s string, _ *rand.Rand) []byte {
-		return phonePhoto(t, s, 11, 1000, 750)
+	{"phone-200-digits.jpg", phoneDigits(12, 11), func(t *testing.T, s string, _ *rand.Rand) []byte {
+		return phonePhoto(t, s, 12, 11, 1000, 750)
 	}},
 	// A small code in a busy 1600x1200 photo: gozxing skipped the rows
 	// of two of its finder patterns after confirming look-alikes.
-	{"phone-small-busy.jpg", phoneDigits(48), func(t *testing.T, s string, _ *rand.Rand) []byte {
-		return phonePhoto(t, s, 48, 1600, 1200)
+	{"phone-small-busy.jpg", phoneDigits(14, 48), func(t *testing.T, s string, _ *rand.Rand) []byte {
+		return phonePhoto(t, s, 14, 48, 1600, 1200)
 	}},
 }
 
@@ -290,9 +290,11 @@ func TestFixtures(t *testing.T) {
 	}
 }
 
-// phoneDigits is the text of phone photo fixture i: 200 digits.
-func phoneDigits(i uint64) string {
-	rng := rand.New(rand.NewPCG(phoneSeed(i), i))
+// phoneDigits is the text of the phone photo fixture whose random source
+// is PCG(seed, stream) (the seeds the exploration that found it used):
+// 200 digits.
+func phoneDigits(seed, stream uint64) string {
+	rng := rand.New(rand.NewPCG(seed, stream))
 	b := make([]byte, 200)
 	for i := range b {
 		b[i] = byte('0' + rng.IntN(10))
@@ -300,21 +302,12 @@ func phoneDigits(i uint64) string {
 	return string(b)
 }
 
-// phoneSeed is the seed the exploration that found phone photo fixture i
-// used.
-func phoneSeed(i uint64) uint64 {
-	if i == 48 {
-		return 14
-	}
-	return 12
-}
-
-// phonePhoto makes phone photo fixture i, a w-by-h JPEG holding text:
-// the code on a sheet of paper in a busy scene, tilted, soft, unevenly
-// lit, noisy, every strength drawn from the fixture's random source after
-// the digits of text.
-func phonePhoto(t *testing.T, text string, i uint64, w, h int) []byte {
-	rng := rand.New(rand.NewPCG(phoneSeed(i), i))
+// phonePhoto makes the phone photo fixture of PCG(seed, stream), a w-by-h
+// JPEG holding text: the code on a sheet of paper in a busy scene, tilted,
+// soft, unevenly lit, noisy, every strength drawn from the fixture's random
+// source after the digits of text.
+func phonePhoto(t *testing.T, text string, seed, stream uint64, w, h int) []byte {
+	rng := rand.New(rand.NewPCG(seed, stream))
 	for range len(text) {
 		rng.IntN(10)
 	}
