@@ -269,20 +269,7 @@ func TestQRTCOffersBrowserAnswers(t *testing.T) {
 			top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}, IPv6: tc.dual})
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
-			// The browser starts first: Firefox gives up on an answer
-			// applied more than ~7 s after it made it, so nothing slow may
-			// sit between its answer and qrtc reading it.
-			page := startBrowser(t, ctx, top.Sides[0].Clients[0], tc.kind, browser.PageConfig{Role: browser.Answerer}, tc.mdns)
-			q := startQRTC(t, top.Sides[0].Clients[1], "offer", "--stun", "none", "--no-qr")
-			offerToken, err := q.line(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			page.SetRemoteDescription(fromToken(t, offerToken))
-			answer, err := page.LocalDescription(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			page, q, answer := qrtcOffersBrowserAnswers(t, ctx, top, tc.kind, tc.mdns)
 			q.writeLine(t, toToken(t, answer))
 			if err := page.WaitOpen(ctx); err != nil {
 				t.Fatal(err)
@@ -291,6 +278,28 @@ func TestQRTCOffersBrowserAnswers(t *testing.T) {
 			q.finish(t, ctx, page)
 		})
 	}
+}
+
+// qrtcOffersBrowserAnswers opens a page answering in the first client of
+// the topology's first side, runs "qrtc offer" in the second, decodes its
+// offer token for the page and returns the page's answer (JSON), not yet
+// given to qrtc. The browser starts first: Firefox gives up on an answer
+// applied more than ~7 s after it made it, so nothing slow may sit between
+// its answer and qrtc reading it.
+func qrtcOffersBrowserAnswers(t *testing.T, ctx context.Context, top *netns.Topology, kind browser.Kind, mdns bool) (*browser.Page, *qrtcProcess, string) {
+	t.Helper()
+	page := startBrowser(t, ctx, top.Sides[0].Clients[0], kind, browser.PageConfig{Role: browser.Answerer}, mdns)
+	q := startQRTC(t, top.Sides[0].Clients[1], "offer", "--stun", "none", "--no-qr")
+	offerToken, err := q.line(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.SetRemoteDescription(fromToken(t, offerToken))
+	answer, err := page.LocalDescription(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return page, q, answer
 }
 
 // TestBrowserToBrowserThroughTokens connects Chromium and Firefox directly,

@@ -67,17 +67,7 @@ func TestFirefoxAnswerLate(t *testing.T) {
 	top := netns.NewTestTopology(t, netns.Config{Sides: []netns.SideConfig{{NAT: netns.Masquerade, Clients: 2}}})
 	ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout+20*time.Second)
 	defer cancel()
-	page := startBrowser(t, ctx, top.Sides[0].Clients[0], browser.Firefox, browser.PageConfig{Role: browser.Answerer}, true)
-	q := startQRTC(t, top.Sides[0].Clients[1], "offer", "--stun", "none", "--no-qr")
-	offerToken, err := q.line(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page.SetRemoteDescription(fromToken(t, offerToken))
-	answer, err := page.LocalDescription(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	page, q, answer := qrtcOffersBrowserAnswers(t, ctx, top, browser.Firefox, true)
 	select {
 	case <-time.After(20 * time.Second):
 	case <-ctx.Done():
