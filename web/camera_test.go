@@ -92,11 +92,7 @@ func TestPageCamera(t *testing.T) {
 			nsA, nsB := twoClients(t)
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
-			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
-			offer, err := q.line(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			q, offer := qrtcOffers(t, ctx, nsB)
 			y4m, frames := cameraVideo(t, offer)
 			opt := pageOptions{file: tc.file}
 			if kind == browser.Chromium {

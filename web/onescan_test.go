@@ -21,11 +21,7 @@ func TestPageOneScan(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
 			h, _ := openPage(t, ctx, nsA, kind, kind.String(), pageOptions{})
-			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
-			offer, err := q.line(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			q, offer := qrtcOffers(t, ctx, nsB)
 			h.do(map[string]any{"paste": offer})
 			var oneScan bool
 			if err := h.next(ctx, "onescan", &oneScan); err != nil {
@@ -59,11 +55,7 @@ func TestPageOneScan(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 		defer cancel()
 		h, _ := openPage(t, ctx, nsA, browser.Chromium, "chromium", pageOptions{})
-		q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
-		offer, err := q.line(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, offer := qrtcOffers(t, ctx, nsB, "--no-one-scan")
 		h.do(map[string]any{"paste": offer})
 		var oneScan bool
 		if err := h.next(ctx, "onescan", &oneScan); err != nil {

@@ -267,16 +267,24 @@ func pageOffersCLIAnswers(t *testing.T, ctx context.Context, h *hook, ns *netns.
 	chatCLI(t, ctx, h, q)
 }
 
+// qrtcOffers starts "qrtc offer --stun none --no-qr", with more args, in ns
+// and returns it with its offer token.
+func qrtcOffers(t *testing.T, ctx context.Context, ns *netns.Namespace, args ...string) (*qrtcProcess, string) {
+	t.Helper()
+	q := startQRTC(t, ns, append([]string{"offer", "--stun", "none", "--no-qr"}, args...)...)
+	offer, err := q.line(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q, offer
+}
+
 // cliOffersPageAnswers pastes "qrtc offer"'s offer into the page and hands
 // the page's answer to qrtc after delay. --no-one-scan: the answer code is
 // what connects (TestPageOneScan tests the page's one-scan answer).
 func cliOffersPageAnswers(t *testing.T, ctx context.Context, h *hook, ns *netns.Namespace, delay time.Duration) {
 	t.Helper()
-	q := startQRTC(t, ns, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
-	offer, err := q.line(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, offer := qrtcOffers(t, ctx, ns, "--no-one-scan")
 	h.do(map[string]any{"paste": offer})
 	answer := ownToken(t, ctx, h, "answer")
 	wait(t, ctx, delay)
@@ -419,11 +427,7 @@ func TestPageLink(t *testing.T) {
 			nsA, nsB := twoClients(t)
 			ctx, cancel := context.WithTimeout(t.Context(), sessionTimeout)
 			defer cancel()
-			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
-			offer, err := q.line(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			q, offer := qrtcOffers(t, ctx, nsB)
 			h, _ := openPage(t, ctx, nsA, tc.kind, tc.kind.String(), pageOptions{file: tc.file, hash: offer})
 			var read struct{ Source, Type string }
 			if err := h.next(ctx, "read", &read); err != nil {
@@ -554,11 +558,7 @@ func TestPageFailedRecovers(t *testing.T) {
 	if err := nsA.Run(ctx, "iptables", append([]string{"-I"}, drop...)...); err != nil {
 		t.Fatalf("dropping the page's UDP packets: %v", err)
 	}
-	q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr", "--no-one-scan")
-	offer, err := q.line(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, offer := qrtcOffers(t, ctx, nsB, "--no-one-scan")
 	h.do(map[string]any{"paste": offer})
 	answer := ownToken(t, ctx, h, "answer")
 	if err := h.until(ctx, "connection", "failed"); err != nil {

@@ -71,11 +71,7 @@ func TestPagePhoto(t *testing.T) {
 			}
 			t.Logf("%v, a photo with no code: %s", kind, msg)
 
-			q := startQRTC(t, nsB, "offer", "--stun", "none", "--no-qr")
-			offer, err := q.line(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			q, offer := qrtcOffers(t, ctx, nsB)
 			h.do(map[string]any{"photo": photoOf(t, offer)})
 			var read struct{ Source, Type string }
 			if err := h.next(ctx, "read", &read); err != nil {
