@@ -91,25 +91,30 @@ func (s *session) offerAndAccept(instructions string) error {
 	if err != nil {
 		return s.waitError(err, "no answer")
 	}
-	if oneScan {
-		s.showPhrase()
-		return nil
-	}
-	s.remoteSDP = answer.SDP
-	if err := s.p.Accept(s.waitCtx, answer.SDP); err != nil {
-		if s.waitCtx.Err() != nil {
-			return s.waitError(s.waitCtx.Err(), "could not apply the answer")
+	if !oneScan {
+		if err := s.accept(answer); err != nil {
+			return err
 		}
-		if errors.Is(err, peer.ErrAnswered) {
-			// Another answer came in a check meanwhile: connect with it.
-			s.st.say("The pasted answer is not used: %v.", err)
-			s.showPhrase()
-			return nil
-		}
-		return failf(exitBadInput, "ask the other side to answer again", "qrtc: cannot use this answer: %w", err)
 	}
 	s.showPhrase()
 	return nil
+}
+
+// accept applies the answer read at the prompt.
+func (s *session) accept(answer sdpcompact.Description) error {
+	s.remoteSDP = answer.SDP
+	err := s.p.Accept(s.waitCtx, answer.SDP)
+	switch {
+	case err == nil:
+		return nil
+	case s.waitCtx.Err() != nil:
+		return s.waitError(s.waitCtx.Err(), "could not apply the answer")
+	case errors.Is(err, peer.ErrAnswered):
+		// Another answer came in a check meanwhile: connect with it.
+		s.st.say("The pasted answer is not used: %v.", err)
+		return nil
+	}
+	return failf(exitBadInput, "ask the other side to answer again", "qrtc: cannot use this answer: %w", err)
 }
 
 // runAnswer is "qrtc answer": read an offer, answer it, show the answer, chat.
@@ -361,9 +366,9 @@ func (s *session) connect() error {
 	}
 	// A channel that opened already (a code's answerer waits for it
 	// itself) gets no waiting line.
-	now, opened := context.WithCancel(s.waitCtx)
-	opened()
-	err := s.p.WaitOpen(now)
+	already, cancel := context.WithCancel(s.waitCtx)
+	cancel() // WaitOpen with a done context only looks
+	err := s.p.WaitOpen(already)
 	if err != nil {
 		stop := s.st.waiting(what, limit, !s.f.verbose)
 		err = s.p.WaitOpen(s.waitCtx)
