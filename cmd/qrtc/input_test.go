@@ -363,3 +363,31 @@ func TestPromptLine(t *testing.T) {
 		}
 	}
 }
+
+// TestSayWraps: on a terminal of known width, a status line longer than the
+// terminal is broken between words; lines that fit, and every line when
+// the width is unknown (a pipe), are written as they are.
+func TestSayWraps(t *testing.T) {
+	long := "Check that the other side shows the same phrase. Type lines to send them; Ctrl-D on an empty line when you have finished."
+	for _, tc := range []struct {
+		width int
+		in    string
+		want  string
+	}{
+		{0, long, long + "\n"},
+		{200, long, long + "\n"},
+		{40, "short", "short\n"},
+		{40, long, "Check that the other side shows the same\nphrase. Type lines to send them; Ctrl-D\non an empty line when you have finished.\n"},
+		{40, "two lines:\n" + long, "two lines:\nCheck that the other side shows the same\nphrase. Type lines to send them; Ctrl-D\non an empty line when you have finished.\n"},
+	} {
+		var b bytes.Buffer
+		st := &stdio{err: &b}
+		if tc.width > 0 {
+			st.size = func() (int, int, bool) { return tc.width, 24, true }
+		}
+		st.say("%s", tc.in)
+		if b.String() != tc.want {
+			t.Errorf("width %d: say wrote %q, want %q", tc.width, b.String(), tc.want)
+		}
+	}
+}

@@ -166,6 +166,10 @@ func (st *stdio) showCode(text, caption, copy string, noQR, ascii bool, below in
 	if st.size != nil {
 		width, height, sized = st.size()
 	}
+	if sized && width > 1 {
+		// Lines the terminal would cut are broken between words.
+		caption = wrapText(caption, width)
+	}
 	switch {
 	case noQR:
 		fmt.Fprintf(&b, "%s\n", caption)
@@ -186,7 +190,7 @@ func (st *stdio) showCode(text, caption, copy string, noQR, ascii bool, below in
 				what = "ASCII QR code"
 			}
 			fmt.Fprintf(&b, "%s\n", wrapText(fmt.Sprintf("qrtc: this terminal (%dx%d) is too small for the %s, which needs %dx%d: enlarge it, or use --png FILE", width, height, what, needW, needH), width))
-			fmt.Fprintf(&b, "%s\n", wrapText(caption, width))
+			fmt.Fprintf(&b, "%s\n", caption)
 		default:
 			opt.Level, opt.QuietZone = l.level, l.quietZone
 			var code bytes.Buffer
@@ -196,7 +200,7 @@ func (st *stdio) showCode(text, caption, copy string, noQR, ascii bool, below in
 			}
 			if !l.beside {
 				b.Write(code.Bytes())
-				fmt.Fprintf(&b, "%s\n", wrapText(caption, width))
+				fmt.Fprintf(&b, "%s\n", caption)
 				break
 			}
 			for i, line := range strings.Split(strings.TrimSuffix(code.String(), "\n"), "\n") {

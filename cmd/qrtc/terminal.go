@@ -52,9 +52,23 @@ func newStdio(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) str
 	return st
 }
 
-// say prints one line for people on stderr.
+// say prints one line for people on stderr. On a terminal that tells its
+// width, a line longer than that is broken between words, so that the
+// terminal does not cut one.
 func (st *stdio) say(format string, args ...any) {
-	fmt.Fprintf(st.err, format+"\n", args...)
+	text := fmt.Sprintf(format, args...)
+	if st.size != nil {
+		if w, _, ok := st.size(); ok && w > 1 {
+			lines := strings.Split(text, "\n")
+			for i, line := range lines {
+				if len(line) > w {
+					lines[i] = wrapText(line, w)
+				}
+			}
+			text = strings.Join(lines, "\n")
+		}
+	}
+	io.WriteString(st.err, text+"\n") // one write: lines of other goroutines stay apart
 }
 
 // sayError prints an error for people on stderr: "qrtc: CAUSE" and, on a
