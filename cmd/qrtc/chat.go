@@ -204,10 +204,14 @@ func cause(err, sentinel error) string {
 	return strings.TrimPrefix(err.Error(), sentinel.Error()+": ")
 }
 
-// count writes n with its noun, singular or plural, digits grouped.
+// count writes n with its noun, singular or plural ("1 entry", "1,024
+// entries"), digits grouped.
 func count(n int64, noun string) string {
-	if n == 1 {
+	switch {
+	case n == 1:
 		return "1 " + noun
+	case strings.HasSuffix(noun, "y"):
+		return group(n) + " " + strings.TrimSuffix(noun, "y") + "ies"
 	}
 	return group(n) + " " + noun + "s"
 }
@@ -243,7 +247,7 @@ func (v *lineView) Write(p []byte) (int, error) {
 	defer v.mu.Unlock()
 	rest := p
 	for len(rest) > 0 {
-		i := strings.IndexByte(string(rest), '\n')
+		i := bytes.IndexByte(rest, '\n')
 		if i < 0 {
 			v.partial = append(v.partial, rest...)
 			if len(v.partial) >= partialLimit {

@@ -178,17 +178,11 @@ func shortDuration(d time.Duration) string {
 // inWords writes d for a sentence: "15 minutes", "30 s", "1 hour",
 // "1m30s" when it is no whole number of one unit.
 func inWords(d time.Duration) string {
-	plural := func(n int64, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
 	switch {
 	case d >= time.Hour && d%time.Hour == 0:
-		return plural(int64(d/time.Hour), "hour")
+		return count(int64(d/time.Hour), "hour")
 	case d >= time.Minute && d%time.Minute == 0:
-		return plural(int64(d/time.Minute), "minute")
+		return count(int64(d/time.Minute), "minute")
 	case d >= time.Second && d%time.Second == 0 && d < 2*time.Minute:
 		return fmt.Sprintf("%d s", d/time.Second)
 	}

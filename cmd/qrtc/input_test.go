@@ -391,3 +391,23 @@ func TestSayWraps(t *testing.T) {
 		}
 	}
 }
+
+// TestCount: the one way counts are written for people.
+func TestCount(t *testing.T) {
+	for _, tc := range []struct {
+		n    int64
+		noun string
+		want string
+	}{
+		{0, "file", "0 files"},
+		{1, "file", "1 file"},
+		{1, "entry", "1 entry"},
+		{2, "entry", "2 entries"},
+		{1234567, "byte", "1,234,567 bytes"},
+		{15, "minute", "15 minutes"},
+	} {
+		if got := count(tc.n, tc.noun); got != tc.want {
+			t.Errorf("count(%d, %q) = %q, want %q", tc.n, tc.noun, got, tc.want)
+		}
+	}
+}
