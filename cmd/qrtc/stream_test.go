@@ -303,7 +303,7 @@ func TestStreamFromDevNull(t *testing.T) {
 // so that "qrtc answer --data-only TOKEN | tar x" works.
 func TestStreamDataOnly(t *testing.T) {
 	t.Parallel()
-	offSink, ansOut := newSink(false), &lockedBuffer{}
+	offSink, ansOut := newSink(false), &bytes.Buffer{} // read once the process has exited
 	offerer, answerer := streamPair(t, offSink, ansOut, "--data-only")
 	answerer.closeStdin()
 	sent := "QRTC1 is not a token here\nbinary \x00\xff\r\nand no final newline"
@@ -314,25 +314,6 @@ func TestStreamDataOnly(t *testing.T) {
 	if got := ansOut.String(); got != sent {
 		t.Fatalf("the answerer's stdout with --data-only is %q, want exactly what was sent, %q", got, sent)
 	}
-}
-
-// lockedBuffer is a bytes.Buffer that a process's stdout copier writes
-// while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // TestStreamOfferFromFile: "qrtc offer < file", the file not starting with
@@ -364,7 +345,7 @@ func TestStreamOfferFromFile(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ansOut := &lockedBuffer{}
+			ansOut := &bytes.Buffer{} // read once the process has exited
 			answerer := startQRTC(t, "answer", ansOut, oneScanCmd("answer", "--data-only", string(bytes.TrimSpace(offerTok)))...)
 			answerer.closeStdin()
 			offerer.waitStderr(regexp.MustCompile(`^The answer came inside the other side's first connectivity check`))
