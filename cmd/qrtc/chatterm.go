@@ -101,15 +101,7 @@ func (s *session) enterChatMode() (*screen, error) {
 	if err != nil {
 		return nil, failf(exitNoConnect, "run qrtc with standard input from a file or pipe instead", "qrtc: cannot read the terminal's settings: %v", err)
 	}
-	chat := *old
-	// Like term.MakeRaw, but Ctrl-C, Ctrl-Z and Ctrl-\ keep sending their
-	// signals (ISIG), and output processing (OPOST) stays on, so that lines
-	// written to stderr elsewhere keep their carriage returns.
-	chat.Lflag &^= unix.ICANON | unix.ECHO | unix.ECHONL | unix.IEXTEN
-	// ICRNL stays: Enter gives "\n", which the editor takes as Enter too,
-	// and which also ends a line that an earlier prompt was still reading.
-	chat.Iflag &^= unix.INLCR | unix.IGNCR | unix.IXON | unix.ISTRIP | unix.BRKINT | unix.PARMRK
-	chat.Cc[unix.VMIN], chat.Cc[unix.VTIME] = 1, 0
+	chat := editorMode(*old)
 	// Lines ended with Enter or Ctrl-D while the session connected are
 	// taken first, in canonical mode, where Ctrl-D reads as the end of
 	// input: out of it, Linux leaves a NUL byte in its place.
@@ -152,6 +144,19 @@ func (s *session) enterChatMode() (*screen, error) {
 	}
 	sc.t.SetBracketedPasteMode(true)
 	return sc, nil
+}
+
+// editorMode returns the terminal settings t changed for golang.org/x/term's
+// line editor: like term.MakeRaw, but Ctrl-C, Ctrl-Z and Ctrl-\ keep
+// sending their signals (ISIG), and output processing (OPOST) stays on, so
+// that lines written to stderr elsewhere keep their carriage returns.
+func editorMode(t unix.Termios) unix.Termios {
+	t.Lflag &^= unix.ICANON | unix.ECHO | unix.ECHONL | unix.IEXTEN
+	// ICRNL stays: Enter gives "\n", which the editor takes as Enter too,
+	// and which also ends a line that an earlier prompt was still reading.
+	t.Iflag &^= unix.INLCR | unix.IGNCR | unix.IXON | unix.ISTRIP | unix.BRKINT | unix.PARMRK
+	t.Cc[unix.VMIN], t.Cc[unix.VTIME] = 1, 0
+	return t
 }
 
 // takeTypedLines reads, without waiting, what was typed at the terminal fd

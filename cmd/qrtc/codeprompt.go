@@ -27,12 +27,7 @@ func promptCodeLine(ctx context.Context, st *stdio, lines *lineReader, prompt st
 	if err != nil {
 		return "", false, nil
 	}
-	edit := *old
-	// As in the chat (enterChatMode): no canonical mode or echo, but
-	// Ctrl-C keeps sending its signal and output processing stays on.
-	edit.Lflag &^= unix.ICANON | unix.ECHO | unix.ECHONL | unix.IEXTEN
-	edit.Iflag &^= unix.INLCR | unix.IGNCR | unix.IXON | unix.ISTRIP | unix.BRKINT | unix.PARMRK
-	edit.Cc[unix.VMIN], edit.Cc[unix.VTIME] = 1, 0
+	edit := editorMode(*old) // as in the chat
 	if err := unix.IoctlSetTermios(fd, unix.TCSETS, &edit); err != nil {
 		return "", false, nil
 	}
