@@ -378,6 +378,7 @@ func TestSayWraps(t *testing.T) {
 		{200, long, long + "\n"},
 		{40, "short", "short\n"},
 		{40, long, "Check that the other side shows the same\nphrase. Type lines to send them; Ctrl-D\non an empty line when you have finished.\n"},
+		{30, "  an indented line, as in a list of files", "  an indented line, as in a\n  list of files\n"},
 		{40, "two lines:\n" + long, "two lines:\nCheck that the other side shows the same\nphrase. Type lines to send them; Ctrl-D\non an empty line when you have finished.\n"},
 	} {
 		var b bytes.Buffer

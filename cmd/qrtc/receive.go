@@ -89,7 +89,7 @@ func runReceive(ctx context.Context, st *stdio, args []string) error {
 // describeOffer shows what the sender offers: counts, the top-level names,
 // and what the checks refused.
 func describeOffer(st *stdio, o *transfer.Offer, dir string) {
-	st.say("The other side offers %s, %s in all (%s with folders and links):", plural(o.Files, "file"), formatBytes(o.Total), plural(len(o.Entries), "entry"))
+	st.say("The other side offers %s, %s in all (%s with folders and links):", count(int64(o.Files), "file"), formatBytes(o.Total), count(int64(len(o.Entries)), "entry"))
 	type group struct {
 		files int
 		bytes int64
@@ -126,7 +126,7 @@ func describeOffer(st *stdio, o *transfer.Offer, dir string) {
 		}
 		g := groups[name]
 		if g.dir {
-			st.say("  %s/ (%s, %s)", messageLine(name, true), plural(g.files, "file"), formatBytes(g.bytes))
+			st.say("  %s/ (%s, %s)", messageLine(name, true), count(int64(g.files), "file"), formatBytes(g.bytes))
 		} else {
 			st.say("  %s (%s)", messageLine(name, true), formatBytes(g.bytes))
 		}
@@ -144,7 +144,7 @@ func describeOffer(st *stdio, o *transfer.Offer, dir string) {
 	}
 	st.say("%s to receive into %s%s.", formatBytes(o.Needed), dir, present)
 	if o.Unfinished > 0 {
-		st.say("%s of an earlier, interrupted transfer will be received again from the start: stop here (n) and run both sides again with --resume to keep what arrived.", plural(o.Unfinished, "unfinished file"))
+		st.say("%s of an earlier, interrupted transfer will be received again from the start: stop here (n) and run both sides again with --resume to keep what arrived.", count(int64(o.Unfinished), "unfinished file"))
 	}
 }
 
@@ -209,14 +209,3 @@ Example:
   qrtc receive                     # makes the offer: the sender runs qrtc send --to TOKEN PATH...
   qrtc receive 4821-guitar-orange  # the code of "qrtc send --code", read to you over the phone
 `
-
-// plural writes a count with its noun: "1 file", "2 files", "3 entries".
-func plural(n int, noun string) string {
-	switch {
-	case n == 1:
-		return "1 " + noun
-	case strings.HasSuffix(noun, "y"):
-		return fmt.Sprintf("%d %sies", n, strings.TrimSuffix(noun, "y"))
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

@@ -59,7 +59,7 @@ func runSend(ctx context.Context, st *stdio, args []string) error {
 	if err := s.notAChat("qrtc receive"); err != nil {
 		return err
 	}
-	st.say("Offering %s (%s); waiting for the other side to accept...", plural(src.Files(), "file"), formatBytes(src.Total))
+	st.say("Offering %s (%s); waiting for the other side to accept...", count(int64(src.Files()), "file"), formatBytes(src.Total))
 	view := newProgressView(st, "sent")
 	var start time.Time
 	rep, err := transfer.Send(s.ctx, peerConn{s.p}, src, transfer.SendOptions{

@@ -62,7 +62,9 @@ func (st *stdio) say(format string, args ...any) {
 			lines := strings.Split(text, "\n")
 			for i, line := range lines {
 				if len(line) > w {
-					lines[i] = wrapText(line, w)
+					// An indented line (a list) stays indented.
+					indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+					lines[i] = indent + strings.ReplaceAll(wrapText(line, max(w-len(indent), 1)), "\n", "\n"+indent)
 				}
 			}
 			text = strings.Join(lines, "\n")
